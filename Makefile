@@ -1,0 +1,24 @@
+# Run from the repository root. Prerequisites: Odoo 18.0 Community installed for python3,
+# PostgreSQL 15 (see README.md).
+.PHONY: demo test score lint format bench clean-db
+
+demo:  ## build (or reuse) the demo database kam_demo and serve it on 127.0.0.1:8069
+	bash scripts/demo.sh
+
+test:  ## fresh test database, all tests (pytest-odoo), ruff
+	bash scripts/test.sh
+
+score:  ## run the scoring by hand on kam_demo (DB=<name> for another database)
+	bash scripts/score.sh $(DB)
+
+lint:
+	ruff check addons tests scripts
+	ruff format --check addons tests scripts
+
+format:
+	ruff format addons tests scripts
+	ruff check --fix addons tests scripts
+
+clean-db:  ## drop the demo and test databases (the base template is kept)
+	dropdb --if-exists kam_demo
+	dropdb --if-exists kam_test

@@ -1,0 +1,2 @@
+from . import kam_stakeholder_group
+from . import res_partner

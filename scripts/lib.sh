@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Shared helpers for the Makefile targets. Source it; do not run it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+ODOO_CONF="$ROOT/odoo.conf"
+ADDONS="$ROOT/addons"
+PYTHON="${PYTHON:-python3}"
+# Odoo's own modules our add-ons stand on; the base template holds them installed.
+BASE_MODULES="contacts,mail,calendar,sales_team,sale_management,account"
+OUR_MODULES="key_account_mgmt,customer_scoring"
+PG_CLUSTER_VERSION="${PG_CLUSTER_VERSION:-15}"
+PG_CLUSTER_NAME="${PG_CLUSTER_NAME:-main}"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+require_odoo() {
+    local version
+    if ! version="$("$PYTHON" -c 'import odoo.release as r; print(r.version)' 2>/dev/null)"; then
+        die "Odoo 18.0 is not installed for $PYTHON ('import odoo' fails). Install Odoo 18.0 Community first (see README.md, Prerequisites)."
+    fi
+    case "$version" in
+        18.0*) log "Odoo $version found" ;;
+        *) die "Odoo 18.0 is required, found Odoo $version. Install Odoo 18.0 Community (see README.md)." ;;
+    esac
+    command -v odoo >/dev/null 2>&1 || die "Odoo 18.0 is importable but the 'odoo' command is not on PATH."
+}
+
+require_postgres() {
+    command -v psql >/dev/null 2>&1 || die "PostgreSQL client (psql) not found: install PostgreSQL 15."
+    if command -v pg_lsclusters >/dev/null 2>&1; then
+        if ! pg_lsclusters -h "$PG_CLUSTER_VERSION" "$PG_CLUSTER_NAME" 2>/dev/null | grep -q .; then
+            die "PostgreSQL cluster $PG_CLUSTER_VERSION/$PG_CLUSTER_NAME not found: install PostgreSQL 15."
+        fi
+        if ! pg_lsclusters -h "$PG_CLUSTER_VERSION" "$PG_CLUSTER_NAME" | grep -q online; then
+            log "Starting PostgreSQL cluster $PG_CLUSTER_VERSION/$PG_CLUSTER_NAME"
+            pg_ctlcluster --skip-systemctl-redirect "$PG_CLUSTER_VERSION" "$PG_CLUSTER_NAME" start \
+                || die "Could not start PostgreSQL cluster $PG_CLUSTER_VERSION/$PG_CLUSTER_NAME."
+        fi
+    fi
+    local me
+    me="$(id -un)"
+    [ "$me" != "postgres" ] || die "Run as a normal user, not 'postgres': Odoo refuses the postgres role."
+    if ! psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then
+        if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null 2>&1; then
+            log "Creating PostgreSQL role '$me' (CREATEDB, not superuser)"
+            runuser -u postgres -- createuser --createdb "$me" \
+                || die "Could not create PostgreSQL role '$me'."
+        fi
+        psql -d postgres -tAc 'select 1' >/dev/null 2>&1 \
+            || die "Cannot connect to PostgreSQL as role '$me': create it with 'sudo -u postgres createuser --createdb $me'."
+    fi
+}
+
+db_exists() {
+    [ "$(psql -d postgres -tAc "select 1 from pg_database where datname = '$1'")" = "1" ]
+}
+
+odoo_run() {
+    odoo -c "$ODOO_CONF" --addons-path="$ADDONS" "$@"
+}
+
+odoo_shell() {
+    odoo shell -c "$ODOO_CONF" --addons-path="$ADDONS" "$@"
+}
+
+# Fingerprint of Odoo's version and Python dependencies: the base template is rebuilt when it changes.
+base_fingerprint() {
+    "$PYTHON" -c 'import odoo.release as r; print(r.serie + "-" + r.version)' | cksum | cut -c1-8
+}
+
+# A database with Odoo's own modules and a Finnish company in EUR, reused as a template.
+ensure_base_template() {
+    local tmpl="kam_base_$(base_fingerprint)"
+    if db_exists "$tmpl"; then
+        log "Reusing base template $tmpl"
+    else
+        log "Building base template $tmpl (Odoo modules: $BASE_MODULES); takes about 2 minutes"
+        local tmp="${tmpl}_building"
+        dropdb --if-exists "$tmp"
+        odoo_run -d "$tmp" -i base --without-demo=all --stop-after-init --log-level=warn
+        odoo_shell -d "$tmp" --no-http --log-level=warn <"$ROOT/scripts/setup_main_company.py"
+        odoo_run -d "$tmp" -i "$BASE_MODULES" --without-demo=all --stop-after-init --log-level=warn
+        psql -d postgres -qc "ALTER DATABASE \"$tmp\" RENAME TO \"$tmpl\""
+    fi
+    echo "$tmpl"
+}
+
+# Fresh database from the base template with our modules installed.
+create_db_with_modules() {
+    local db="$1" tmpl
+    tmpl="$(ensure_base_template)"
+    dropdb --if-exists "$db"
+    createdb -T "$tmpl" "$db"
+    log "Installing $OUR_MODULES into $db"
+    odoo_run -d "$db" -i "$OUR_MODULES" --stop-after-init --log-level=warn
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `make test`: fresh test database with both add-ons, every test through pytest-odoo, then ruff.
+# Fails (never skips) when Odoo 18.0 or PostgreSQL is missing.
+source "$(dirname "$0")/lib.sh"
+
+DB="${KAM_TEST_DB:-kam_test}"
+require_odoo
+require_postgres
+command -v pytest >/dev/null 2>&1 || die "pytest not found: pip install -r requirements.txt"
+"$PYTHON" -c 'import pytest_odoo' 2>/dev/null || die "pytest-odoo not found: pip install -r requirements.txt"
+command -v ruff >/dev/null 2>&1 || die "ruff not found: pip install -r requirements.txt"
+
+start=$(date +%s)
+create_db_with_modules "$DB"
+
+log "Running tests on database $DB"
+set +e
+pytest --odoo-config="$ODOO_CONF" --odoo-database="$DB" \
+    addons/key_account_mgmt/tests addons/customer_scoring/tests tests "$@"
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then
+    die "pytest collected no tests (exit 5): that is a failure, not a pass."
+elif [ "$rc" -ne 0 ]; then
+    die "tests failed (pytest exit $rc)"
+fi
+
+log "ruff check"
+ruff check addons tests scripts
+log "ruff format --check"
+ruff format --check addons tests scripts
+log "All tests and checks passed in $(( $(date +%s) - start )) s"
