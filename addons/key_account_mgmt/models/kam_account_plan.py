@@ -1,0 +1,177 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .kam_activity import close_activities, schedule_activity_once
+
+# Seed 004: the plan is reviewed quarterly by sales management with the KAM.
+REVIEW_INTERVAL_MONTHS = 3
+REVIEW_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_plan_review"
+
+
+class KamAccountPlan(models.Model):
+    _name = "kam.account.plan"
+    _description = "Key Account Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+
+    name = fields.Char(required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Key Account",
+        required=True,
+        index=True,
+        tracking=True,
+        domain=[("is_company", "=", True)],
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Key Account Manager",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+    )
+    date_start = fields.Date(
+        string="Period Start", required=True, default=fields.Date.context_today
+    )
+    date_end = fields.Date(string="Period End")
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("closed", "Closed")],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    value_short_term = fields.Text(string="Value Short Term")
+    value_long_term = fields.Text(string="Value Long Term")
+    development_targets = fields.Text(string="Key Development Targets")
+    risks = fields.Text()
+    goal_ids = fields.One2many("kam.account.plan.goal", "plan_id", string="Goals", copy=True)
+    action_ids = fields.One2many("kam.account.plan.action", "plan_id", string="Actions")
+    resource_ids = fields.One2many(
+        "kam.account.plan.resource", "plan_id", string="Resource Allocation", copy=True
+    )
+    review_ids = fields.One2many("kam.account.plan.review", "plan_id", string="Reviews")
+    contact_ids = fields.One2many(
+        related="partner_id.child_ids", string="Contact Map", readonly=True
+    )
+    total_hours_per_month = fields.Float(compute="_compute_total_hours", store=True)
+    last_review_date = fields.Date(compute="_compute_review_dates", store=True)
+    next_review_date = fields.Date(
+        string="Next Review Due",
+        compute="_compute_review_dates",
+        store=True,
+        help="Three months after the last review; before the first review, three months "
+        "after the start of the period.",
+    )
+    review_overdue = fields.Boolean(
+        compute="_compute_review_overdue", search="_search_review_overdue"
+    )
+
+    @api.depends("partner_id")
+    def _compute_user_id(self):
+        for plan in self:
+            plan.user_id = (
+                plan.partner_id.key_account_manager_id or plan.partner_id.user_id or plan.user_id
+            )
+
+    @api.depends("resource_ids.hours_per_month")
+    def _compute_total_hours(self):
+        for plan in self:
+            plan.total_hours_per_month = sum(plan.resource_ids.mapped("hours_per_month"))
+
+    @api.depends("review_ids.date", "date_start")
+    def _compute_review_dates(self):
+        for plan in self:
+            last = max(plan.review_ids.mapped("date"), default=False)
+            plan.last_review_date = last
+            base = last or plan.date_start
+            plan.next_review_date = base and base + relativedelta(months=REVIEW_INTERVAL_MONTHS)
+
+    @api.depends("next_review_date", "state")
+    def _compute_review_overdue(self):
+        today = fields.Date.context_today(self)
+        for plan in self:
+            plan.review_overdue = bool(
+                plan.state == "active" and plan.next_review_date and plan.next_review_date < today
+            )
+
+    def _search_review_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(self.env._("Unsupported search on Review Overdue."))
+        overdue = [
+            ("state", "=", "active"),
+            ("next_review_date", "<", fields.Date.context_today(self)),
+        ]
+        if (operator == "=") == value:
+            return overdue
+        return ["!", "&", *overdue]
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for plan in self:
+            if plan.date_end and plan.date_end < plan.date_start:
+                raise ValidationError(
+                    self.env._("The period of plan %(plan)s ends before it starts.", plan=plan.name)
+                )
+
+    @api.constrains("state", "partner_id", "company_id")
+    def _check_single_active(self):
+        for plan in self.filtered(lambda p: p.state == "active"):
+            if self.search_count(
+                [
+                    ("id", "!=", plan.id),
+                    ("partner_id", "=", plan.partner_id.id),
+                    ("company_id", "=", plan.company_id.id),
+                    ("state", "=", "active"),
+                ]
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s already has an active account plan in %(company)s: "
+                        "close it before activating another one.",
+                        partner=plan.partner_id.display_name,
+                        company=plan.company_id.name,
+                    )
+                )
+
+    def action_activate(self):
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only a draft plan can be activated."))
+        self.write({"state": "active"})
+        self._kam_schedule_review_reminders()
+        return True
+
+    def action_close(self):
+        self.write({"state": "closed"})
+        close_activities(self, REVIEW_ACTIVITY, feedback=self.env._("Plan closed"))
+        return True
+
+    def action_reset_to_draft(self):
+        self.write({"state": "draft"})
+        return True
+
+    def _kam_schedule_review_reminders(self):
+        """One open 'quarterly review' activity per active plan, due on the next review."""
+        plans = self.filtered(lambda p: p.state == "active" and p.next_review_date)
+        return schedule_activity_once(
+            plans,
+            REVIEW_ACTIVITY,
+            user_of=lambda p: p.user_id,
+            summary=self.env._("Quarterly account plan review"),
+            deadline_of=lambda p: p.next_review_date,
+        )
+
+    @api.model
+    def _cron_kam_plan_reviews(self):
+        """Daily: every active plan has its review reminder (never twice)."""
+        return self.sudo().search([("state", "=", "active")])._kam_schedule_review_reminders()
+
+    def action_print(self):
+        return self.env.ref("key_account_mgmt.action_report_kam_account_plan").report_action(self)

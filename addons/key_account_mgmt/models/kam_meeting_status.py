@@ -1,0 +1,158 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+from .kam_activity import schedule_activity_once
+from .res_partner import ABC_CLASSES
+
+# One query for all key accounts: each account's class in each company picks that
+# company's targets; meetings are active calendar events with an attendee contact of the
+# stakeholder group whose commercial partner is the account (declined attendees do not
+# count). {now} is now() in the view and a parameter when called from Python.
+STATUS_QUERY = """
+WITH accounts AS (
+    SELECT p.id AS partner_id,
+           c.id AS company_id,
+           p.key_account_manager_id,
+           p.abc_class ->> c.id::text AS abc_class
+      FROM res_partner p
+      JOIN res_company c ON p.company_id IS NULL OR p.company_id = c.id
+     WHERE p.is_key_account AND p.active {partner_filter}
+),
+meetings AS (
+    SELECT contact.commercial_partner_id AS partner_id,
+           contact.kam_stakeholder_group_id AS group_id,
+           COUNT(DISTINCT e.id) FILTER (
+               WHERE e.start < {now} AND e.start >= {now} - interval '12 months'
+           ) AS held,
+           COUNT(DISTINCT e.id) FILTER (WHERE e.start >= {now}) AS planned
+      FROM calendar_event e
+      JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = e.id
+      JOIN res_partner contact ON contact.id = rel.res_partner_id
+     WHERE e.active
+       AND contact.kam_stakeholder_group_id IS NOT NULL
+       AND contact.commercial_partner_id IN (SELECT partner_id FROM accounts)
+       AND NOT EXISTS (
+           SELECT 1 FROM calendar_attendee att
+            WHERE att.event_id = e.id AND att.partner_id = contact.id
+              AND att.state = 'declined')
+     GROUP BY 1, 2
+)
+SELECT acc.partner_id::bigint * 1000000 + t.id AS id,
+       acc.partner_id,
+       acc.company_id,
+       acc.key_account_manager_id,
+       acc.abc_class,
+       t.stakeholder_group_id,
+       t.meetings_per_year AS meetings_target,
+       COALESCE(t.as_needed, FALSE) AS as_needed,
+       COALESCE(m.held, 0) AS meetings_held,
+       COALESCE(m.planned, 0) AS meetings_planned,
+       (NOT COALESCE(t.as_needed, FALSE)
+        AND COALESCE(m.held, 0) < COALESCE(t.meetings_per_year, 0)) AS is_behind
+  FROM accounts acc
+  JOIN kam_meeting_target t
+    ON t.company_id = acc.company_id AND t.abc_class = acc.abc_class AND t.active
+  LEFT JOIN meetings m
+    ON m.partner_id = acc.partner_id AND m.group_id = t.stakeholder_group_id
+"""
+
+BEHIND_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_meetings_behind"
+
+
+class KamMeetingStatus(models.Model):
+    _name = "kam.meeting.status"
+    _description = "Meetings per Key Account and Stakeholder Group"
+    _auto = False
+    _order = "partner_id, company_id, stakeholder_group_id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", string="Key Account", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    key_account_manager_id = fields.Many2one(
+        "res.users", string="Key Account Manager", readonly=True
+    )
+    abc_class = fields.Selection(ABC_CLASSES, string="Class", readonly=True)
+    stakeholder_group_id = fields.Many2one(
+        "kam.stakeholder.group", string="Stakeholder Group", readonly=True
+    )
+    meetings_target = fields.Integer(string="Target per Year", readonly=True)
+    as_needed = fields.Boolean(readonly=True)
+    meetings_held = fields.Integer(string="Held (12 months)", readonly=True)
+    meetings_planned = fields.Integer(string="Planned", readonly=True)
+    is_behind = fields.Boolean(string="Behind Target", readonly=True)
+    target_display = fields.Char(string="Target", compute="_compute_target_display")
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        query = STATUS_QUERY.format(now="(now() AT TIME ZONE 'UTC')", partner_filter="")
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), SQL(query))
+        )
+
+    def _compute_target_display(self):
+        for row in self:
+            row.target_display = (
+                self.env._("as needed") if row.as_needed else str(row.meetings_target)
+            )
+
+    @api.model
+    def _kam_fetch_status(self, now=None, partner_ids=None):
+        """Meeting status rows as dicts, as of ``now`` (default: the current time).
+
+        Same query as the view, with the time as a parameter so that it follows the
+        application clock (and frozen time in tests). Company rules are not applied:
+        callers filter on ``company_id`` where it matters.
+        """
+        now = now or fields.Datetime.now()
+        partner_filter = "AND p.id = ANY(%(partner_ids)s)" if partner_ids is not None else ""
+        query = STATUS_QUERY.format(now="%(now)s::timestamp", partner_filter=partner_filter)
+        self.env.flush_all()
+        self.env.cr.execute(query, {"now": now, "partner_ids": list(partner_ids or [])})
+        return self.env.cr.dictfetchall()
+
+    @api.model
+    def _kam_behind_partner_ids(self, partner_ids=None, now=None):
+        """Key accounts behind a meeting target in one of the user's companies."""
+        company_ids = set(self.env.companies.ids)
+        return sorted(
+            {
+                row["partner_id"]
+                for row in self._kam_fetch_status(now=now, partner_ids=partner_ids)
+                if row["is_behind"] and row["company_id"] in company_ids
+            }
+        )
+
+    @api.model
+    def _cron_kam_meeting_reminders(self):
+        """Daily: one activity per key account behind its meeting targets, for its KAM."""
+        rows_by_partner = {}
+        for row in self.sudo()._kam_fetch_status():
+            if row["is_behind"]:
+                rows_by_partner.setdefault(row["partner_id"], []).append(row)
+        partners = self.env["res.partner"].sudo().browse(list(rows_by_partner))
+        groups = {g.id: g.name for g in self.env["kam.stakeholder.group"].sudo().search([])}
+        companies = {c.id: c.name for c in self.env["res.company"].sudo().search([])}
+
+        def note_of(partner):
+            lines = [
+                self.env._(
+                    "%(company)s, %(group)s: %(held)s of %(target)s held, %(planned)s planned",
+                    company=companies.get(row["company_id"], ""),
+                    group=groups.get(row["stakeholder_group_id"], ""),
+                    held=row["meetings_held"],
+                    target=row["meetings_target"],
+                    planned=row["meetings_planned"],
+                )
+                for row in rows_by_partner[partner.id]
+            ]
+            return Markup("<br/>").join(lines)
+
+        return schedule_activity_once(
+            partners,
+            BEHIND_ACTIVITY,
+            user_of=lambda p: p._kam_responsible_user(),
+            summary=self.env._("Behind meeting targets: plan meetings"),
+            note_of=note_of,
+        )

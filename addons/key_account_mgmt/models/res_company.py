@@ -1,0 +1,118 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Seed 004, Table 1: minimum meetings per year by class and stakeholder group.
+# None means "as needed"; a missing pair ("-" in the table) has no target at all.
+DEFAULT_MEETING_TARGETS = [
+    ("stakeholder_group_procurement", "A", 4),
+    ("stakeholder_group_procurement", "B", 2),
+    ("stakeholder_group_procurement", "C", 1),
+    ("stakeholder_group_project_managers", "A", 12),
+    ("stakeholder_group_project_managers", "B", 6),
+    ("stakeholder_group_project_managers", "C", None),
+    ("stakeholder_group_marketing", "A", 2),
+]
+
+# (criterion label, field of class A threshold, field of class B threshold)
+THRESHOLD_PAIRS = [
+    ("customer's own turnover", "kam_a_min_turnover", "kam_b_min_turnover"),
+    ("installers", "kam_a_min_installers", "kam_b_min_installers"),
+    ("yearly purchases from us", "kam_a_min_purchases", "kam_b_min_purchases"),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    kam_a_min_turnover = fields.Monetary(
+        string="Class A: turnover above",
+        currency_field="currency_id",
+        default=20_000_000,
+        help="Class A criterion: the customer's own annual turnover must be strictly above this.",
+    )
+    kam_b_min_turnover = fields.Monetary(
+        string="Class B: turnover above",
+        currency_field="currency_id",
+        default=10_000_000,
+        help="Class B criterion: the customer's own annual turnover must be strictly above this.",
+    )
+    kam_a_min_installers = fields.Integer(string="Class A: installers above", default=50)
+    kam_b_min_installers = fields.Integer(string="Class B: installers above", default=20)
+    kam_a_min_purchases = fields.Monetary(
+        string="Class A: yearly purchases above",
+        currency_field="currency_id",
+        default=200_000,
+    )
+    kam_b_min_purchases = fields.Monetary(
+        string="Class B: yearly purchases above",
+        currency_field="currency_id",
+        default=100_000,
+    )
+    kam_class_rule_mode = fields.Selection(
+        [("two_of_three", "At least 2 of the 3 criteria"), ("all_three", "All 3 criteria")],
+        string="Criteria that must hold",
+        default="two_of_three",
+        required=True,
+    )
+    kam_class_approver_id = fields.Many2one(
+        "res.users",
+        string="Class change approver",
+        domain=[("share", "=", False)],
+        help="Manager who gets the activity when a salesperson proposes a class. "
+        "Empty: the salesperson's sales team leader, else any key account manager.",
+    )
+
+    @api.constrains(*[fname for _label, a, b in THRESHOLD_PAIRS for fname in (a, b)])
+    def _check_kam_thresholds(self):
+        for company in self:
+            for label, a_field, b_field in THRESHOLD_PAIRS:
+                a_value, b_value = company[a_field], company[b_field]
+                if a_value < 0 or b_value < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "The class thresholds for %(criterion)s cannot be negative "
+                            "(company %(company)s).",
+                            criterion=label,
+                            company=company.name,
+                        )
+                    )
+                if a_value < b_value:
+                    raise ValidationError(
+                        self.env._(
+                            "The class A threshold for %(criterion)s (%(a)s) is below the "
+                            "class B threshold (%(b)s) in company %(company)s. Class A must "
+                            "demand at least as much as class B: raise A or lower B.",
+                            criterion=label,
+                            a=a_value,
+                            b=b_value,
+                            company=company.name,
+                        )
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._kam_create_default_meeting_targets()
+        return companies
+
+    def _kam_create_default_meeting_targets(self):
+        """Load Table 1 of seed 004 for the companies that have no meeting targets yet."""
+        Target = self.env["kam.meeting.target"].sudo()
+        companies = self or self.sudo().search([])
+        having = set(Target.search([("company_id", "in", companies.ids)]).company_id.ids)
+        vals_list = []
+        for company in companies.filtered(lambda c: c.id not in having):
+            for group_xmlid, abc_class, per_year in DEFAULT_MEETING_TARGETS:
+                group = self.env.ref(f"key_account_mgmt.{group_xmlid}", raise_if_not_found=False)
+                if not group:
+                    continue
+                vals_list.append(
+                    {
+                        "company_id": company.id,
+                        "abc_class": abc_class,
+                        "stakeholder_group_id": group.id,
+                        "meetings_per_year": per_year or 0,
+                        "as_needed": per_year is None,
+                    }
+                )
+        return Target.create(vals_list)

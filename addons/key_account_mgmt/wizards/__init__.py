@@ -1,0 +1,1 @@
+from . import kam_key_account_candidate_wizard
