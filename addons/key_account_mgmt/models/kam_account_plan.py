@@ -60,6 +60,12 @@ class KamAccountPlan(models.Model):
     contact_ids = fields.One2many(
         related="partner_id.child_ids", string="Contact Map", readonly=True
     )
+    contact_level_count = fields.Integer(
+        string="Organisation Levels Covered", related="partner_id.kam_org_level_count"
+    )
+    contact_level_warning = fields.Boolean(
+        string="Contacts on Too Few Levels", related="partner_id.kam_org_level_warning"
+    )
     total_hours_per_month = fields.Float(compute="_compute_total_hours", store=True)
     last_review_date = fields.Date(compute="_compute_review_dates", store=True)
     next_review_date = fields.Date(
@@ -122,15 +128,24 @@ class KamAccountPlan(models.Model):
 
     @api.constrains("state", "partner_id", "company_id")
     def _check_single_active(self):
-        for plan in self.filtered(lambda p: p.state == "active"):
-            if self.search_count(
+        active = self.filtered(lambda p: p.state == "active")
+        if not active:
+            return
+        # One grouped query for the whole batch instead of a count per plan.
+        counts = {
+            (partner.id, company.id): count
+            for partner, company, count in self.sudo()._read_group(
                 [
-                    ("id", "!=", plan.id),
-                    ("partner_id", "=", plan.partner_id.id),
-                    ("company_id", "=", plan.company_id.id),
+                    ("partner_id", "in", active.partner_id.ids),
+                    ("company_id", "in", active.company_id.ids),
                     ("state", "=", "active"),
-                ]
-            ):
+                ],
+                ["partner_id", "company_id"],
+                ["__count"],
+            )
+        }
+        for plan in active:
+            if counts.get((plan.partner_id.id, plan.company_id.id), 0) > 1:
                 raise ValidationError(
                     self.env._(
                         "%(partner)s already has an active account plan in %(company)s: "

@@ -5,6 +5,17 @@ from .kam_activity import close_activities, schedule_activity_once
 from .res_partner import ABC_CLASSES, MANAGER_GROUP
 
 ACTIVITY_TYPE = "key_account_mgmt.mail_activity_type_kam_class_proposal"
+DECISION_FIELDS = {
+    "state",
+    "proposer_id",
+    "approver_id",
+    "decided_by_id",
+    "decision_date",
+    "class_at_proposal",
+    "computed_class",
+    "partner_id",
+    "company_id",
+}
 
 
 class KamClassProposal(models.Model):
@@ -72,6 +83,21 @@ class KamClassProposal(models.Model):
             else:
                 proposal._submit()
         return proposals
+
+    def write(self, vals):
+        # The decision fields are set by the approval flow (sudo) or by managers only;
+        # a proposer may still edit the class, reason and note of a pending proposal.
+        decided = DECISION_FIELDS & vals.keys()
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            if decided:
+                raise UserError(
+                    self.env._(
+                        "Only a key account manager can decide on a proposal; use the "
+                        "Approve and Reject buttons."
+                    )
+                )
+            self._check_pending()
+        return super().write(vals)
 
     def _check_single_pending(self):
         self.ensure_one()

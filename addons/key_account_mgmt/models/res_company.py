@@ -61,6 +61,34 @@ class ResCompany(models.Model):
         help="Manager who gets the activity when a salesperson proposes a class. "
         "Empty: the salesperson's sales team leader, else any key account manager.",
     )
+    # Key-account selection (seed 004): the candidate wizard and the daily re-selection
+    # check use the class A thresholds and this many criteria.
+    kam_key_account_min_criteria = fields.Integer(
+        string="Key account: criteria that must hold",
+        default=2,
+        help="How many of the three class A criteria (turnover, installers, yearly purchases) "
+        "a key account must meet; a key account below it is flagged for review.",
+    )
+    # Over-served key accounts (seed 004): more effort than the value of a B or C class.
+    kam_overserved_meeting_factor = fields.Float(
+        string="Over-served: meetings factor",
+        default=2.0,
+        help="A B or C key account is over-served when the meetings held with it in the last "
+        "12 months exceed this factor times the sum of its class's meeting targets "
+        "(at least 1). 0 switches the meeting rule off.",
+    )
+    kam_overserved_hours_b = fields.Float(
+        string="Over-served: hours per month, class B",
+        default=20.0,
+        help="A class B key account is over-served when its active account plan allocates more "
+        "resource hours per month than this. 0 switches the hours rule off for B.",
+    )
+    kam_overserved_hours_c = fields.Float(
+        string="Over-served: hours per month, class C",
+        default=8.0,
+        help="A class C key account is over-served when its active account plan allocates more "
+        "resource hours per month than this. 0 switches the hours rule off for C.",
+    )
 
     @api.constrains(*[fname for _label, a, b in THRESHOLD_PAIRS for fname in (a, b)])
     def _check_kam_thresholds(self):
@@ -89,10 +117,43 @@ class ResCompany(models.Model):
                         )
                     )
 
+    @api.constrains(
+        "kam_key_account_min_criteria",
+        "kam_overserved_meeting_factor",
+        "kam_overserved_hours_b",
+        "kam_overserved_hours_c",
+    )
+    def _check_kam_followup_settings(self):
+        for company in self:
+            if not 1 <= company.kam_key_account_min_criteria <= 3:
+                raise ValidationError(
+                    self.env._(
+                        "Key account criteria that must hold: give 1, 2 or 3 "
+                        "(company %(company)s).",
+                        company=company.name,
+                    )
+                )
+            if (
+                min(
+                    company.kam_overserved_meeting_factor,
+                    company.kam_overserved_hours_b,
+                    company.kam_overserved_hours_c,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The over-served limits cannot be negative; use 0 to switch a rule off "
+                        "(company %(company)s).",
+                        company=company.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._kam_create_default_meeting_targets()
+        self.env["kam.service.level"]._kam_create_defaults(companies)
         return companies
 
     def _kam_create_default_meeting_targets(self):

@@ -25,3 +25,15 @@ class ResConfigSettings(models.TransientModel):
     kam_class_approver_id = fields.Many2one(
         related="company_id.kam_class_approver_id", readonly=False
     )
+    kam_key_account_min_criteria = fields.Integer(
+        related="company_id.kam_key_account_min_criteria", readonly=False
+    )
+    kam_overserved_meeting_factor = fields.Float(
+        related="company_id.kam_overserved_meeting_factor", readonly=False
+    )
+    kam_overserved_hours_b = fields.Float(
+        related="company_id.kam_overserved_hours_b", readonly=False
+    )
+    kam_overserved_hours_c = fields.Float(
+        related="company_id.kam_overserved_hours_c", readonly=False
+    )

@@ -1,10 +1,12 @@
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import get_lang, split_every
 
-from .kam_activity import schedule_activity_once
+from .kam_activity import close_activities, schedule_activity_once
 
 ORG_LEVELS = [
     ("strategic", "Strategic"),
@@ -26,6 +28,8 @@ RATING_FIELDS = (
     "kam_regularity_value",
 )
 # Fields that hold the class of a partner; writes to them go through _kam_sync_final_class.
+# Selecting key accounts and naming their KAM is a manager's decision (seed 004).
+SELECTION_FIELDS = ("is_key_account", "key_account_manager_id")
 CLASS_FIELDS = ("abc_class", "abc_class_computed", "abc_class_manual")
 # Fields the criteria rule reads from the partner: changing them recomputes the class.
 CRITERIA_FIELDS = ("customer_turnover", "kam_turnover_currency_id", "installer_count")
@@ -33,6 +37,25 @@ RECOMPUTE_BATCH = 5000
 CRON_CHUNK = 20000
 CRON_CURSOR_PARAM = "key_account_mgmt.class_recompute_cursor"
 MANAGER_GROUP = "key_account_mgmt.group_kam_manager"
+REVIEW_KEY_ACCOUNT_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_review_key_account"
+# A manager who keeps a key account below the criteria silences the review for a year.
+REVIEW_KEEP_MONTHS = 12
+# Contacts should span several levels of the customer's organisation (seed 004).
+MIN_ORG_LEVELS = 2
+# Meetings with any contact of the account, last 12 months, not declined, not archived.
+MEETINGS_HELD_QUERY = """
+SELECT contact.commercial_partner_id, COUNT(DISTINCT e.id)
+  FROM calendar_event e
+  JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = e.id
+  JOIN res_partner contact ON contact.id = rel.res_partner_id
+ WHERE e.active
+   AND e.start < %(now)s AND e.start >= %(now)s - interval '12 months'
+   AND contact.commercial_partner_id = ANY(%(partner_ids)s)
+   AND NOT EXISTS (
+       SELECT 1 FROM calendar_attendee att
+        WHERE att.event_id = e.id AND att.partner_id = contact.id AND att.state = 'declined')
+ GROUP BY 1
+"""
 
 
 class ResPartner(models.Model):
@@ -193,6 +216,60 @@ class ResPartner(models.Model):
         compute="_compute_kam_current_plan_id",
         groups="base.group_user",
     )
+    kam_overserved = fields.Boolean(
+        string="Over-served",
+        compute="_compute_kam_overserved",
+        search="_search_kam_overserved",
+        groups="base.group_user",
+        help="A key account of class B or C that gets more effort than its value: more "
+        "meetings in 12 months than the company's factor times its class's meeting targets, "
+        "or more resource hours per month in its active account plan than the company's "
+        "limit for the class (Key Accounts settings).",
+    )
+    kam_overserved_reason = fields.Text(
+        string="Why over-served", compute="_compute_kam_overserved", groups="base.group_user"
+    )
+    kam_review_key_account = fields.Boolean(
+        string="Review key-account status",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="base.group_user",
+        help="Set by the daily check when a key account no longer meets the selection "
+        "criteria: decide to keep it or to remove the key-account status.",
+    )
+    kam_review_key_account_reason = fields.Text(
+        string="Why review", readonly=True, copy=False, groups="base.group_user"
+    )
+    kam_review_keep_until = fields.Date(
+        string="Kept as key account until",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="A manager kept this key account although it is below the criteria; the "
+        "daily check does not flag it again before this date.",
+    )
+    kam_org_level_count = fields.Integer(
+        string="Organisation levels covered",
+        compute="_compute_kam_org_levels",
+        groups="base.group_user",
+        help="Distinct organisation levels (strategic, tactical, operational) of the "
+        "customer's contacts.",
+    )
+    kam_org_level_warning = fields.Boolean(
+        string="Contacts on too few levels",
+        compute="_compute_kam_org_levels",
+        search="_search_kam_org_level_warning",
+        groups="base.group_user",
+        help="A key account whose contacts cover fewer than 2 organisation levels.",
+    )
+    kam_service_level_text = fields.Text(
+        string="Service level",
+        compute="_compute_kam_service_level_text",
+        groups="base.group_user",
+        help="What customers of this class get in the current company (scope, response "
+        "time, priority, visits).",
+    )
 
     # ===================================================================================
     # Constraints
@@ -301,6 +378,71 @@ class ResPartner(models.Model):
         return [("id", "in" if positive else "not in", behind_ids)]
 
     @api.depends_context("company")
+    @api.depends("is_key_account", "abc_class")
+    def _compute_kam_overserved(self):
+        reasons = self._kam_overserved_reasons(self.env.company, self._origin.ids)
+        for partner in self:
+            reason = reasons.get(partner._origin.id)
+            partner.kam_overserved = bool(reason)
+            partner.kam_overserved_reason = reason or False
+
+    def _search_kam_overserved(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(self.env._("Unsupported search on Over-served."))
+        overserved_ids = list(self._kam_overserved_reasons(self.env.company))
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", overserved_ids)]
+
+    @api.depends("child_ids.kam_org_level", "child_ids.active", "is_key_account")
+    def _compute_kam_org_levels(self):
+        counts = self._kam_org_level_counts(self._origin.ids)
+        for partner in self:
+            count = counts.get(partner._origin.id, 0)
+            partner.kam_org_level_count = count
+            partner.kam_org_level_warning = partner.is_key_account and count < MIN_ORG_LEVELS
+
+    def _search_kam_org_level_warning(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(self.env._("Unsupported search on Contacts on too few levels."))
+        counts = self._kam_org_level_counts()
+        covered = [pid for pid, count in counts.items() if count >= MIN_ORG_LEVELS]
+        warning = [("is_key_account", "=", True), ("id", "not in", covered)]
+        if (operator == "=") == value:
+            return warning
+        return ["!", "&", *warning]
+
+    @api.model
+    def _kam_org_level_counts(self, partner_ids=None):
+        """``{commercial partner id: distinct organisation levels of its contacts}``.
+
+        One grouped query; without ``partner_ids`` it covers every key account.
+        """
+        domain = [("kam_org_level", "!=", False), ("parent_id", "!=", False)]
+        if partner_ids is None:
+            domain.append(("commercial_partner_id.is_key_account", "=", True))
+        else:
+            domain.append(("commercial_partner_id", "in", list(partner_ids)))
+        counts = defaultdict(int)
+        for commercial, _level in self.sudo()._read_group(
+            domain, ["commercial_partner_id", "kam_org_level"]
+        ):
+            counts[commercial.id] += 1
+        return dict(counts)
+
+    @api.depends_context("company")
+    @api.depends("abc_class")
+    def _compute_kam_service_level_text(self):
+        # sudo: every internal user who serves the customer sees what its class gets.
+        levels = {
+            level.abc_class: level.summary
+            for level in self.env["kam.service.level"]
+            .sudo()
+            .search([("company_id", "=", self.env.company.id)])
+        }
+        for partner in self:
+            partner.kam_service_level_text = levels.get(partner.abc_class, False)
+
+    @api.depends_context("company")
     @api.depends("kam_account_plan_ids.state")
     def _compute_kam_current_plan_id(self):
         plans = self.env["kam.account.plan"].search(
@@ -327,6 +469,8 @@ class ResPartner(models.Model):
         if class_vals and not internal:
             self._kam_check_class_write_access()
             vals_list = [self._kam_final_as_manual(v) for v in vals_list]
+        if any(v.get(f) for v in vals_list for f in SELECTION_FIELDS):
+            self._kam_check_selection_access()
         partners = super().create(vals_list)
         keyed = partners.filtered("is_key_account")
         if keyed:
@@ -357,7 +501,19 @@ class ResPartner(models.Model):
             self._kam_check_class_write_access()
             vals = self._kam_final_as_manual(vals)
             old_final = {p.id: p.abc_class for p in self}
+        if self._kam_selection_changes(vals):
+            self._kam_check_selection_access()
         old_key = {p.id: p.is_key_account for p in self} if "is_key_account" in vals else {}
+        dropped = self.browse()
+        if "is_key_account" in vals and not vals["is_key_account"]:
+            # A removed key account needs no status review any more.
+            dropped = self.filtered("kam_review_key_account")
+            vals = dict(
+                vals,
+                kam_review_key_account=False,
+                kam_review_key_account_reason=False,
+                kam_review_keep_until=False,
+            )
         old_kam = (
             {p.id: p.key_account_manager_id for p in self}
             if "key_account_manager_id" in vals
@@ -373,11 +529,40 @@ class ResPartner(models.Model):
             )
         if old_key or old_kam:
             self._kam_log_key_account_changes(old_key, old_kam)
+        if dropped:
+            close_activities(
+                dropped, REVIEW_KEY_ACCOUNT_ACTIVITY, feedback=self.env._("Key account removed")
+            )
         if set(CRITERIA_FIELDS) & vals.keys() and not self.env.context.get(
             "kam_skip_class_recompute"
         ):
             self._kam_recompute_abc_classes(partners=self)
         return res
+
+    def _kam_selection_changes(self, vals):
+        """Whether ``vals`` changes the key-account status or the KAM of a partner.
+
+        Rewriting the same values (as the web client does on save) is no change.
+        """
+        if "is_key_account" in vals and any(
+            p.is_key_account != bool(vals["is_key_account"]) for p in self
+        ):
+            return True
+        if "key_account_manager_id" in vals:
+            new_kam = vals["key_account_manager_id"] or False
+            return any(p.key_account_manager_id.id != new_kam for p in self)
+        return False
+
+    def _kam_check_selection_access(self):
+        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+            return
+        raise AccessError(
+            self.env._(
+                "Only a key account manager can select key accounts or change their key "
+                "account manager. Ask your sales manager, or propose the account in the "
+                "chatter."
+            )
+        )
 
     def _kam_check_class_write_access(self):
         if self.env.su or self.env.user.has_group(MANAGER_GROUP):
@@ -779,3 +964,258 @@ class ResPartner(models.Model):
             user_of=lambda p: p._kam_responsible_user(),
             summary=self.env._("SWOT overdue: review it (at least once a year)"),
         )
+
+    # ===================================================================================
+    # Over-served key accounts
+    # ===================================================================================
+    @api.model
+    def _kam_overserved_reasons(self, company, partner_ids=None, now=None):
+        """Over-served key accounts of ``company``: ``{partner id: reason in words}``.
+
+        Only key accounts whose final class in ``company`` is B or C can be over-served
+        (an A account is worth the effort). Either rule suffices:
+
+        * meetings: the meetings held with any of its contacts in the 12 months before
+          ``now`` exceed ``kam_overserved_meeting_factor`` x the sum of the class's meeting
+          targets of ``company`` ("as needed" counts 0, the sum counts at least 1);
+        * hours: the resource hours per month of its active account plan in ``company``
+          exceed ``kam_overserved_hours_b`` / ``kam_overserved_hours_c``.
+
+        A factor or limit of 0 switches that rule off. Three grouped queries in all.
+        """
+        now = now or fields.Datetime.now()
+        Partner = self.sudo().with_company(company)
+        domain = [
+            ("is_key_account", "=", True),
+            "|",
+            ("company_id", "=", False),
+            ("company_id", "=", company.id),
+        ]
+        if partner_ids is not None:
+            domain.append(("id", "in", list(partner_ids)))
+        accounts = Partner.search(domain).filtered(lambda p: p.abc_class in ("B", "C"))
+        if not accounts:
+            return {}
+        targets = dict(
+            self.env["kam.meeting.target"]
+            .sudo()
+            ._read_group(
+                [("company_id", "=", company.id), ("as_needed", "=", False)],
+                ["abc_class"],
+                ["meetings_per_year:sum"],
+            )
+        )
+        hours = {
+            partner.id: total
+            for partner, total in self.env["kam.account.plan"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", accounts.ids),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "active"),
+                ],
+                ["partner_id"],
+                ["total_hours_per_month:sum"],
+            )
+        }
+        self.env.flush_all()
+        self.env.cr.execute(MEETINGS_HELD_QUERY, {"now": now, "partner_ids": accounts.ids})
+        held = dict(self.env.cr.fetchall())
+        factor = company.kam_overserved_meeting_factor
+        hour_limits = {"B": company.kam_overserved_hours_b, "C": company.kam_overserved_hours_c}
+        result = {}
+        for partner in accounts:
+            lines = []
+            meeting_limit = factor * max(targets.get(partner.abc_class, 0), 1)
+            meetings = held.get(partner.id, 0)
+            if factor and meetings > meeting_limit:
+                limit_text, factor_text = f"{meeting_limit:g}", f"{factor:g}"
+                lines.append(
+                    self.env._(
+                        "%(held)s meetings in 12 months, more than %(limit)s "
+                        "(%(factor)s x the meeting targets of class %(cls)s).",
+                        held=meetings,
+                        limit=limit_text,
+                        factor=factor_text,
+                        cls=partner.abc_class,
+                    )
+                )
+            hour_limit = hour_limits[partner.abc_class]
+            planned = hours.get(partner.id, 0.0)
+            if hour_limit and planned > hour_limit:
+                hours_text, limit_text = f"{planned:g}", f"{hour_limit:g}"
+                lines.append(
+                    self.env._(
+                        "%(hours)s resource hours per month in the active account plan, more "
+                        "than %(limit)s for class %(cls)s.",
+                        hours=hours_text,
+                        limit=limit_text,
+                        cls=partner.abc_class,
+                    )
+                )
+            if lines:
+                result[partner.id] = "\n".join(lines)
+        return result
+
+    # ===================================================================================
+    # Key-account selection criteria and re-selection
+    # ===================================================================================
+    @api.model
+    def _kam_key_account_criteria(
+        self, company, partners, min_turnover, min_installers, min_purchases
+    ):
+        """Selection criteria met by each partner in ``company``.
+
+        Returns ``{partner id: (criteria met 0-3, turnover, yearly purchases)}`` with
+        amounts in the company currency; each criterion holds when the value is strictly
+        above its minimum. Shared by the candidate wizard and the daily re-selection check.
+        """
+        purchases = self._kam_yearly_purchases(company, partners)
+        turnovers = self._kam_turnovers_in_company_currency(company, partners)
+        result = {}
+        for partner in partners:
+            turnover = turnovers.get(partner.id, 0.0)
+            bought = purchases.get(partner.id, 0.0)
+            met = (
+                (turnover > min_turnover)
+                + ((partner.installer_count or 0) > min_installers)
+                + (bought > min_purchases)
+            )
+            result[partner.id] = (int(met), turnover, bought)
+        return result
+
+    @api.model
+    def _kam_key_accounts_to_review(self):
+        """Key accounts below the selection criteria in every company: ``{id: reason}``.
+
+        The criteria are the candidate wizard's defaults: the company's class A thresholds
+        and ``kam_key_account_min_criteria``. An account shared by several companies stays
+        a key account while it qualifies in one of them. Accounts a manager kept (until a
+        date not yet passed) are skipped.
+        """
+        today = fields.Date.context_today(self)
+        keyed = self.sudo().search(
+            [
+                ("is_key_account", "=", True),
+                "|",
+                ("kam_review_keep_until", "=", False),
+                ("kam_review_keep_until", "<", today),
+            ]
+        )
+        qualifies = set()
+        reasons = defaultdict(list)
+        for company in self.env["res.company"].sudo().search([]):
+            in_company = keyed.filtered(lambda p, c=company: not p.company_id or p.company_id == c)
+            if not in_company:
+                continue
+            money = self._kam_money_formatter(company.currency_id)
+            needed = company.kam_key_account_min_criteria
+            criteria = self.with_company(company)._kam_key_account_criteria(
+                company,
+                in_company,
+                company.kam_a_min_turnover,
+                company.kam_a_min_installers,
+                company.kam_a_min_purchases,
+            )
+            for partner in in_company:
+                met, turnover, bought = criteria[partner.id]
+                if met >= needed:
+                    qualifies.add(partner.id)
+                    continue
+                reasons[partner.id].append(
+                    self.env._(
+                        "%(company)s: %(met)s of 3 criteria met, %(needed)s needed (turnover "
+                        "%(turnover)s above %(min_turnover)s, installers %(installers)s above "
+                        "%(min_installers)s, yearly purchases %(purchases)s above "
+                        "%(min_purchases)s).",
+                        company=company.name,
+                        met=met,
+                        needed=needed,
+                        turnover=money(turnover),
+                        min_turnover=money(company.kam_a_min_turnover),
+                        installers=partner.installer_count or 0,
+                        min_installers=company.kam_a_min_installers,
+                        purchases=money(bought),
+                        min_purchases=money(company.kam_a_min_purchases),
+                    )
+                )
+        return {pid: "\n".join(lines) for pid, lines in reasons.items() if pid not in qualifies}
+
+    @api.model
+    def _cron_kam_review_key_accounts(self):
+        """Daily: flag key accounts that no longer meet the criteria, remind their KAM once.
+
+        Flags that no longer apply (the account qualifies again, or a manager kept it)
+        are cleared and their open review activity is closed.
+        """
+        to_review = self._kam_key_accounts_to_review()
+        Partner = self.sudo().with_context(tracking_disable=True, kam_skip_class_recompute=True)
+        flagged = Partner.search([("kam_review_key_account", "=", True)])
+        cleared = flagged.filtered(lambda p: p.id not in to_review)
+        if cleared:
+            cleared.write({"kam_review_key_account": False, "kam_review_key_account_reason": False})
+            close_activities(
+                cleared,
+                REVIEW_KEY_ACCOUNT_ACTIVITY,
+                feedback=self.env._("The account meets the key-account criteria again."),
+            )
+        partners = Partner.browse(list(to_review))
+        by_reason = defaultdict(list)
+        for partner in partners:
+            if not partner.kam_review_key_account or (
+                partner.kam_review_key_account_reason != to_review[partner.id]
+            ):
+                by_reason[to_review[partner.id]].append(partner.id)
+        for reason, ids in by_reason.items():
+            Partner.browse(ids).write(
+                {"kam_review_key_account": True, "kam_review_key_account_reason": reason}
+            )
+        return schedule_activity_once(
+            partners,
+            REVIEW_KEY_ACCOUNT_ACTIVITY,
+            user_of=lambda p: p._kam_responsible_user(),
+            summary=self.env._("Review key-account status: below the selection criteria"),
+            note_of=lambda p: to_review[p.id],
+        )
+
+    def action_kam_keep_key_account(self):
+        """Managers: keep the flagged key accounts; the check is silenced for 12 months."""
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise AccessError(
+                self.env._("Only a key account manager can keep a key account under review.")
+            )
+        keep_until = fields.Date.context_today(self) + relativedelta(months=REVIEW_KEEP_MONTHS)
+        partners = self.filtered("kam_review_key_account")
+        partners.sudo().write(
+            {
+                "kam_review_key_account": False,
+                "kam_review_key_account_reason": False,
+                "kam_review_keep_until": keep_until,
+            }
+        )
+        close_activities(
+            partners, REVIEW_KEY_ACCOUNT_ACTIVITY, feedback=self.env._("Kept as key account")
+        )
+        for partner in partners:
+            partner.message_post(
+                body=self.env._(
+                    "%(user)s kept %(partner)s as a key account below the selection criteria "
+                    "until %(date)s.",
+                    user=self.env.user.name,
+                    partner=partner.display_name,
+                    date=keep_until,
+                )
+            )
+        return True
+
+    def action_kam_remove_key_account(self):
+        """Managers: end the key-account status of the flagged accounts."""
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise AccessError(
+                self.env._("Only a key account manager can remove the key-account status.")
+            )
+        self.with_context(
+            kam_key_account_reason=self.env._("Below the selection criteria (status review)")
+        ).write({"is_key_account": False})
+        return True

@@ -7,3 +7,5 @@ from . import test_account_plan
 from . import test_key_accounts
 from . import test_security
 from . import test_views
+from . import test_followup
+from . import test_review_fixes

@@ -25,7 +25,7 @@ class KamKeyAccountCandidateWizard(models.TransientModel):
     )
     min_criteria = fields.Integer(
         string="Criteria that must hold",
-        default=2,
+        default=lambda self: self.env.company.kam_key_account_min_criteria or 2,
         help="How many of the three criteria (1-3) a customer must meet to be a candidate.",
     )
     line_ids = fields.One2many("kam.key.account.candidate.line", "wizard_id")
@@ -37,17 +37,12 @@ class KamKeyAccountCandidateWizard(models.TransientModel):
             raise UserError(self.env._("Criteria that must hold: give 1, 2 or 3."))
         Partner = self.env["res.partner"].with_company(self.company_id)
         partners = Partner.search(Partner._kam_classifiable_domain(self.company_id))
-        purchases = Partner._kam_yearly_purchases(self.company_id, partners)
-        turnovers = Partner._kam_turnovers_in_company_currency(self.company_id, partners)
+        criteria = Partner._kam_key_account_criteria(
+            self.company_id, partners, self.min_turnover, self.min_installers, self.min_purchases
+        )
         lines = []
         for partner in partners:
-            turnover = turnovers.get(partner.id, 0.0)
-            bought = purchases.get(partner.id, 0.0)
-            met = (
-                (turnover > self.min_turnover)
-                + (partner.installer_count > self.min_installers)
-                + (bought > self.min_purchases)
-            )
+            met, turnover, bought = criteria[partner.id]
             qualifies = met >= self.min_criteria
             if qualifies == partner.is_key_account:
                 continue
