@@ -22,3 +22,6 @@ format:
 clean-db:  ## drop the demo and test databases (the base template is kept)
 	dropdb --if-exists kam_demo
 	dropdb --if-exists kam_test
+
+bench:  ## benchmark database kam_bench (100k customers, 2M lines), prints ratios; BENCH_REBUILD=1 regenerates
+	bash scripts/bench.sh
