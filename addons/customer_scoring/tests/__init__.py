@@ -1,1 +1,5 @@
 from . import test_install
+from . import test_figures
+from . import test_run
+from . import test_security
+from . import test_kpi

@@ -1,0 +1,73 @@
+from odoo import fields, models
+
+from .customer_score import CUSTOMER_MOVE_TYPES
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        customer_moves = posted.filtered(lambda m: m.move_type in CUSTOMER_MOVE_TYPES)
+        if customer_moves:
+            customer_moves.line_ids._score_freeze_cost()
+            customer_moves._score_mark_partners()
+        return posted
+
+    def button_draft(self):
+        moves = self.filtered(lambda m: m.move_type in CUSTOMER_MOVE_TYPES and m.state == "posted")
+        res = super().button_draft()
+        moves._score_mark_partners()
+        return res
+
+    def button_cancel(self):
+        moves = self.filtered(lambda m: m.move_type in CUSTOMER_MOVE_TYPES)
+        res = super().button_cancel()
+        moves._score_mark_partners()
+        return res
+
+    def _score_mark_partners(self):
+        """Flag the customers of these moves so the next run can rescore just them."""
+        self.env["customer.score.mark"].sudo()._mark(
+            (move.partner_id.commercial_partner_id.id, move.company_id.id) for move in self
+        )
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    score_cost = fields.Monetary(
+        string="Cost of Goods (Scoring)",
+        currency_field="company_currency_id",
+        copy=False,
+        readonly=True,
+        groups="account.group_account_invoice,sales_team.group_sale_salesman",
+        help="Cost of the goods of this invoice line in company currency, frozen when the "
+        "invoice was posted (product cost at invoicing) so that margins in customer "
+        "scoring do not move when the product cost changes later. Signed like the revenue: "
+        "negative on credit notes.",
+    )
+
+    def _score_freeze_cost(self):
+        """Store the product cost of posted customer invoice lines (one UPDATE)."""
+        values = []
+        for line in self:
+            if line.display_type != "product" or not line.product_id:
+                continue
+            product = line.product_id.with_company(line.company_id)
+            unit_cost = product.standard_price
+            if line.product_uom_id and line.product_uom_id != product.uom_id:
+                unit_cost = product.uom_id._compute_price(unit_cost, line.product_uom_id)
+            sign = -1 if line.move_id.move_type == "out_refund" else 1
+            cost = line.company_currency_id.round(sign * line.quantity * unit_cost)
+            values.append((line.id, cost))
+        if not values:
+            return
+        ids, costs = zip(*values, strict=True)
+        self.env.cr.execute(
+            """UPDATE account_move_line aml SET score_cost = v.cost
+                 FROM unnest(%s::int[], %s::numeric[]) AS v(id, cost)
+                WHERE aml.id = v.id""",
+            [list(ids), list(costs)],
+        )
+        self.invalidate_recordset(["score_cost"])

@@ -1,0 +1,137 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+WEIGHT_FIELDS = (
+    "score_weight_revenue",
+    "score_weight_growth",
+    "score_weight_margin",
+    "score_weight_frequency",
+    "score_weight_recency",
+    "score_weight_payment",
+    "score_weight_evaluative",
+)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # Composite score weights (percent points; must sum to 100).
+    score_weight_revenue = fields.Integer(string="Weight: Revenue", default=30)
+    score_weight_growth = fields.Integer(string="Weight: Growth", default=10)
+    score_weight_margin = fields.Integer(string="Weight: Margin %", default=15)
+    score_weight_frequency = fields.Integer(string="Weight: Frequency", default=15)
+    score_weight_recency = fields.Integer(string="Weight: Recency", default=10)
+    score_weight_payment = fields.Integer(string="Weight: Payment Behaviour", default=10)
+    score_weight_evaluative = fields.Integer(string="Weight: Evaluative Ratings", default=10)
+
+    # Value ABC (Pareto on 12-month revenue).
+    score_abc_a_share = fields.Float(string="Class A up to cumulative share (%)", default=80.0)
+    score_abc_b_share = fields.Float(string="Class B up to cumulative share (%)", default=95.0)
+    score_abc_fine_tiers = fields.Boolean(string="Finer tiers AA / AAA", default=False)
+    score_abc_aaa_share = fields.Float(string="Class AAA up to cumulative share (%)", default=30.0)
+    score_abc_aa_share = fields.Float(string="Class AA up to cumulative share (%)", default=60.0)
+    score_abc_source = fields.Selection(
+        [("criteria", "Criteria rule (turnover, installers, purchases)"), ("value", "Value ABC")],
+        string="Computed class comes from",
+        default="criteria",
+        required=True,
+        help="Which rule sets the computed ABC class of key account management.",
+    )
+
+    # Lifecycle thresholds.
+    score_passive_gap_factor = fields.Float(
+        string="Passive after x median gap",
+        default=3.0,
+        help="A customer is passive when it has not bought for longer than this many times "
+        "its median gap between invoices (and at least the minimum days below).",
+    )
+    score_passive_min_days = fields.Integer(string="Passive after at least (days)", default=90)
+    score_lost_months = fields.Integer(string="Lost after (months)", default=18)
+    score_new_months = fields.Integer(string="New while first invoice within (months)", default=12)
+
+    # Concentration and lifetime value.
+    score_concentration_threshold = fields.Float(
+        string="Concentration warning above (%)", default=15.0
+    )
+    score_clv_horizon_years = fields.Integer(string="CLV horizon (years)", default=5)
+    score_clv_discount_rate = fields.Float(string="CLV discount rate (%)", default=10.0)
+
+    @api.constrains(*WEIGHT_FIELDS)
+    def _check_score_weights(self):
+        for company in self:
+            weights = [company[name] for name in WEIGHT_FIELDS]
+            if any(weight < 0 for weight in weights):
+                raise ValidationError(
+                    self.env._(
+                        "Scoring weights of %(company)s cannot be negative.", company=company.name
+                    )
+                )
+            if sum(weights) != 100:
+                raise ValidationError(
+                    self.env._(
+                        "The scoring weights of %(company)s add up to %(total)s; they must add "
+                        "up to 100. Adjust them in Settings > Customer Scoring.",
+                        company=company.name,
+                        total=sum(weights),
+                    )
+                )
+
+    @api.constrains(
+        "score_abc_a_share",
+        "score_abc_b_share",
+        "score_abc_aaa_share",
+        "score_abc_aa_share",
+        "score_abc_fine_tiers",
+    )
+    def _check_score_abc_shares(self):
+        for company in self:
+            a, b = company.score_abc_a_share, company.score_abc_b_share
+            if not 0 < a < b <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Value ABC shares of %(company)s: class A (%(a)s %%) must be above 0 and "
+                        "below class B (%(b)s %%), and B at most 100 %%.",
+                        company=company.name,
+                        a=a,
+                        b=b,
+                    )
+                )
+            if company.score_abc_fine_tiers and not (
+                0 < company.score_abc_aaa_share < company.score_abc_aa_share < a
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Value ABC shares of %(company)s: AAA must be below AA, and AA below A.",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains(
+        "score_passive_gap_factor",
+        "score_passive_min_days",
+        "score_lost_months",
+        "score_new_months",
+        "score_concentration_threshold",
+        "score_clv_horizon_years",
+        "score_clv_discount_rate",
+    )
+    def _check_score_thresholds(self):
+        for company in self:
+            if (
+                company.score_passive_gap_factor <= 0
+                or company.score_passive_min_days < 0
+                or company.score_lost_months <= 0
+                or company.score_new_months <= 0
+            ):
+                raise ValidationError(self.env._("Lifecycle thresholds must be positive numbers."))
+            if not 0 < company.score_concentration_threshold <= 100:
+                raise ValidationError(
+                    self.env._("The concentration threshold must be between 0 and 100 %.")
+                )
+            if company.score_clv_horizon_years <= 0 or company.score_clv_discount_rate < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The CLV horizon must be at least one year and the discount rate "
+                        "cannot be negative."
+                    )
+                )

@@ -1,0 +1,54 @@
+from odoo import api, fields, models
+
+from .res_company import WEIGHT_FIELDS
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    score_weight_revenue = fields.Integer()
+    score_weight_growth = fields.Integer()
+    score_weight_margin = fields.Integer()
+    score_weight_frequency = fields.Integer()
+    score_weight_recency = fields.Integer()
+    score_weight_payment = fields.Integer()
+    score_weight_evaluative = fields.Integer()
+    score_abc_a_share = fields.Float(related="company_id.score_abc_a_share", readonly=False)
+    score_abc_b_share = fields.Float(related="company_id.score_abc_b_share", readonly=False)
+    score_abc_fine_tiers = fields.Boolean(related="company_id.score_abc_fine_tiers", readonly=False)
+    score_abc_aaa_share = fields.Float(related="company_id.score_abc_aaa_share", readonly=False)
+    score_abc_aa_share = fields.Float(related="company_id.score_abc_aa_share", readonly=False)
+    score_abc_source = fields.Selection(related="company_id.score_abc_source", readonly=False)
+    score_passive_gap_factor = fields.Float(
+        related="company_id.score_passive_gap_factor", readonly=False
+    )
+    score_passive_min_days = fields.Integer(
+        related="company_id.score_passive_min_days", readonly=False
+    )
+    score_lost_months = fields.Integer(related="company_id.score_lost_months", readonly=False)
+    score_new_months = fields.Integer(related="company_id.score_new_months", readonly=False)
+    score_concentration_threshold = fields.Float(
+        related="company_id.score_concentration_threshold", readonly=False
+    )
+    score_clv_horizon_years = fields.Integer(
+        related="company_id.score_clv_horizon_years", readonly=False
+    )
+    score_clv_discount_rate = fields.Float(
+        related="company_id.score_clv_discount_rate", readonly=False
+    )
+
+    # Weights are plain fields read from / written to the company in one go: written one by
+    # one (as related fields are), the "sum is 100" check would see half-updated sets.
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        company = self.env.company
+        res.update({name: company[name] for name in WEIGHT_FIELDS})
+        return res
+
+    def set_values(self):
+        super().set_values()
+        # Written together so the "sum is 100" check sees the new set, not a half-updated one.
+        values = {name: self[name] for name in WEIGHT_FIELDS}
+        if any(self.company_id[name] != value for name, value in values.items()):
+            self.company_id.write(values)

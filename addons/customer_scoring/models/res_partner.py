@@ -1,0 +1,139 @@
+from odoo import api, fields, models
+
+from .customer_score import LIFECYCLE_STAGES, VALUE_CLASSES
+
+SCORE_GROUPS = "sales_team.group_sale_salesman,account.group_account_invoice"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # The score row of the commercial partner for the current company; never shown to
+    # portal or public users (groups=).
+    customer_score_id = fields.Many2one(
+        "customer.score",
+        string="Customer Score Row",
+        compute="_compute_customer_score",
+        groups=SCORE_GROUPS,
+    )
+    customer_score_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_customer_score", groups=SCORE_GROUPS
+    )
+    customer_score = fields.Float(
+        string="Customer Score", compute="_compute_customer_score", groups=SCORE_GROUPS
+    )
+    customer_score_class = fields.Selection(
+        VALUE_CLASSES,
+        string="Value Class",
+        compute="_compute_customer_score",
+        groups=SCORE_GROUPS,
+    )
+    customer_lifecycle_stage = fields.Selection(
+        LIFECYCLE_STAGES,
+        string="Lifecycle",
+        compute="_compute_customer_score",
+        groups=SCORE_GROUPS,
+    )
+    customer_revenue_12m = fields.Monetary(
+        string="Revenue 12 Months",
+        currency_field="customer_score_currency_id",
+        compute="_compute_customer_score",
+        groups=SCORE_GROUPS,
+    )
+    customer_revenue_growth = fields.Float(
+        string="Growth (%)", compute="_compute_customer_score", groups=SCORE_GROUPS
+    )
+    customer_margin_12m = fields.Monetary(
+        string="Margin 12 Months",
+        currency_field="customer_score_currency_id",
+        compute="_compute_customer_score",
+        groups=SCORE_GROUPS,
+    )
+    customer_margin_percent = fields.Float(
+        string="Margin (%)", compute="_compute_customer_score", groups=SCORE_GROUPS
+    )
+    customer_concentration_risk = fields.Boolean(
+        string="Concentration Risk", compute="_compute_customer_score", groups=SCORE_GROUPS
+    )
+
+    @api.depends("commercial_partner_id")
+    @api.depends_context("company")
+    def _compute_customer_score(self):
+        company = self.env.company
+        rows = self.env["customer.score"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", company.id),
+            ]
+        )
+        by_partner = {row.partner_id.id: row for row in rows}
+        for partner in self:
+            row = by_partner.get(partner.commercial_partner_id.id)
+            partner.customer_score_id = row
+            partner.customer_score_currency_id = row.currency_id if row else company.currency_id
+            partner.customer_score = row.score if row else 0.0
+            partner.customer_score_class = row.abc_value_class if row else False
+            partner.customer_lifecycle_stage = row.lifecycle_stage if row else False
+            partner.customer_revenue_12m = row.revenue_12m if row else 0.0
+            partner.customer_revenue_growth = row.revenue_growth if row else 0.0
+            partner.customer_margin_12m = row.margin_12m if row else 0.0
+            partner.customer_margin_percent = row.margin_percent if row else 0.0
+            partner.customer_concentration_risk = row.is_concentration_risk if row else False
+
+    def action_open_score_invoice_lines(self):
+        """Smart button: the journal items summed into this customer's revenue_12m."""
+        self.ensure_one()
+        return self.customer_score_id.action_open_invoice_lines()
+
+    # ------------------------------------------------------------------
+    # key_account_mgmt hooks
+    # ------------------------------------------------------------------
+    @api.model
+    def _kam_yearly_purchases(self, company, partners):
+        """Yearly purchases = ``revenue_12m`` of the latest scoring run (company currency)."""
+        # Plain SQL: called by key_account_mgmt per batch of thousands of partners.
+        self.env["customer.score"].flush_model(["revenue_12m", "partner_id", "company_id"])
+        query = "SELECT partner_id, revenue_12m FROM customer_score WHERE company_id = %s"
+        params = [company.id]
+        if partners is not None:
+            query += " AND partner_id = ANY(%s)"
+            params.append(partners.commercial_partner_id.ids)
+        self.env.cr.execute(query, params)
+        return {partner_id: float(revenue or 0.0) for partner_id, revenue in self.env.cr.fetchall()}
+
+    @api.model
+    def _kam_compute_class_values(self, company, partners):
+        """Value ABC decides the computed class when the company says so."""
+        if company.score_abc_source != "value":
+            parent = getattr(super(), "_kam_compute_class_values", None)
+            return parent(company, partners) if parent else {}
+        rows = (
+            self.env["customer.score"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", partners.commercial_partner_id.ids),
+                ]
+            )
+        )
+        by_partner = {row.partner_id.id: row for row in rows}
+        result = {}
+        for partner in partners:
+            row = by_partner.get(partner.commercial_partner_id.id)
+            value_class = row.abc_value_class if row else "C"
+            letter = "A" if value_class in ("AAA", "AA", "A") else (value_class or "C")
+            if row:
+                reason = self.env._(
+                    "Value ABC %(value_class)s: revenue 12 months %(revenue).2f %(currency)s, "
+                    "%(share).2f %% of the company's revenue (as of %(date)s).",
+                    value_class=value_class,
+                    revenue=row.revenue_12m,
+                    currency=row.currency_id.name,
+                    share=row.share_of_company_revenue,
+                    date=row.date_computed,
+                )
+            else:
+                reason = self.env._("Value ABC C: no scored revenue yet.")
+            result[partner.id] = (letter, reason)
+        return result

@@ -1,0 +1,1 @@
+from . import customer_revenue_report

@@ -1,0 +1,195 @@
+from odoo.tests import tagged
+
+from .common import AS_OF, ScoringCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFigures(ScoringCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_main_invoices()
+        cls.rows = cls.env["customer.score"].compute_scores(companies=cls.company, date=AS_OF)
+
+    def test_invoice_credit_note_contact_draft_cancel_and_window(self):
+        row = self.row(self.alpha)
+        # 1000 (invoice) - 200 (credit note) + 400 (contact's invoice) + 50 (2024-07-01);
+        # the draft (999), the cancelled (777) and 2024-06-30 (previous window) are left out.
+        self.assertEqual(row.revenue_12m, 1250.0)
+        self.assertEqual(row.revenue_prev_12m, 300.0)
+        self.assertAlmostEqual(row.revenue_growth, 316.67, places=2)  # (1250 - 300) / 300
+        # Costs frozen at posting: 10*60 - 2*60 + 5*30 + 1*30 = 660.
+        self.assertEqual(row.cost_12m, 660.0)
+        self.assertEqual(row.margin_12m, 590.0)
+        self.assertAlmostEqual(row.margin_percent, 47.2, places=2)
+        self.assertEqual(row.invoice_count_12m, 3)
+        self.assertEqual(row.refund_count_12m, 1)
+        self.assertAlmostEqual(row.avg_order_value, 416.67, places=2)
+        self.assertEqual(str(row.last_invoice_date), "2025-05-20")
+        self.assertEqual(str(row.first_invoice_date), "2024-06-30")
+        self.assertEqual(row.recency_days, 41)
+        # Gaps between invoice dates 1, 252, 71 days -> median 71.
+        self.assertEqual(row.median_gap_days, 71.0)
+        # Due 2025-03-10, paid 2025-03-20.
+        self.assertEqual(row.avg_days_late, 10.0)
+        self.assertEqual(row.lifecycle_stage, "active")
+        self.assertEqual(row.date_computed, AS_OF)
+        self.assertEqual(row.currency_id, self.company.currency_id)
+        self.assertFalse(self.row(self.alpha_contact), "contacts have no row of their own")
+
+    def test_sek_invoice_at_its_date_rate(self):
+        row = self.row(self.beta)
+        self.assertEqual(row.revenue_12m, 100.0)  # 1150 SEK / 11.5
+        self.assertEqual(row.margin_12m, 40.0)
+        self.assertEqual(row.recency_days, 149)
+        # One invoice 149 days ago (>= 90 days): passive.
+        self.assertEqual(row.lifecycle_stage, "passive")
+
+    def test_prospect_has_zeros(self):
+        row = self.row(self.gamma)
+        self.assertEqual(row.lifecycle_stage, "prospect")
+        self.assertEqual(
+            (
+                row.revenue_12m,
+                row.margin_12m,
+                row.margin_percent,
+                row.avg_order_value,
+                row.revenue_growth,
+                row.share_of_company_revenue,
+                row.clv,
+                row.avg_days_late,
+            ),
+            (0, 0, 0, 0, 0, 0, 0, 0),
+        )
+        self.assertEqual(row.abc_value_class, "C")
+        self.assertFalse(row.last_invoice_date)
+
+    def test_lost_customer(self):
+        row = self.row(self.delta)
+        self.assertEqual(row.lifecycle_stage, "lost")
+        self.assertEqual(row.revenue_12m, 0)
+        self.assertEqual(row.revenue_prev_12m, 500.0)
+        self.assertEqual(row.revenue_growth, -100.0)
+
+    def test_share_concentration_class_clv(self):
+        alpha, beta = self.row(self.alpha), self.row(self.beta)
+        # Company revenue 1250 + 100 = 1350.
+        self.assertAlmostEqual(alpha.share_of_company_revenue, 92.59, places=2)
+        self.assertAlmostEqual(beta.share_of_company_revenue, 7.41, places=2)
+        self.assertTrue(alpha.is_concentration_risk)
+        self.assertFalse(beta.is_concentration_risk)
+        # The largest customer is A even above 80 %; Beta's cumulative share is 100 % -> C.
+        self.assertEqual(alpha.abc_value_class, "A")
+        self.assertEqual(beta.abc_value_class, "C")
+        # Previous year: Delta (500, class A) did not buy again, Alpha (300, class C) did.
+        self.assertEqual(alpha.retention_rate, 0.0)
+        self.assertEqual(beta.retention_rate, 100.0)
+        self.assertEqual(alpha.clv, 0.0)
+        # 40 * sum(1 / 1.1 ** t for t in 1..5) = 40 * 3.790787 = 151.63
+        self.assertEqual(beta.clv, 151.63)
+
+    def test_score_is_explained(self):
+        row = self.row(self.alpha)
+        parts = [
+            row.score_revenue,
+            row.score_growth,
+            row.score_margin,
+            row.score_frequency,
+            row.score_recency,
+            row.score_payment,
+            row.score_evaluative,
+        ]
+        self.assertAlmostEqual(row.score, sum(parts), places=2)
+        # Alpha is the best of 2 buyers in revenue, frequency and margin % (47.2 vs 40):
+        # 30 + 15 + 15; growth capped at 10; recency 10 * (1 - 41/365) = 8.88;
+        # payment 10 * (1 - 10/60) = 8.33; not rated = 0.
+        self.assertEqual(parts, [30.0, 10.0, 15.0, 15.0, 8.88, 8.33, 0.0])
+        self.assertEqual(row.score, 87.21)
+        self.assertIn("Revenue 12 months", row.score_explanation)
+        self.assertIn("87.21", row.score_explanation)
+        self.assertEqual(self.row(self.gamma).score, 0.0)
+
+    def test_invoices_counted_opens_the_summed_lines(self):
+        row = self.row(self.alpha)
+        action = self.alpha.action_open_score_invoice_lines()
+        lines = self.env["account.move.line"].search(action["domain"])
+        self.assertEqual(-sum(lines.mapped("balance")), row.revenue_12m)
+        self.assertEqual(
+            lines.move_id,
+            self.inv_alpha_1 | self.refund_alpha | self.inv_contact | self.inv_first_day,
+        )
+        # The contact's form opens the same lines (its company's figures).
+        contact_action = self.alpha_contact.action_open_score_invoice_lines()
+        self.assertEqual(self.env["account.move.line"].search(contact_action["domain"]), lines)
+
+    def test_idempotent(self):
+        fields_to_compare = [
+            name
+            for name, field in self.env["customer.score"]._fields.items()
+            if field.store and name not in ("write_date", "write_uid", "create_date")
+        ]
+        before = self.rows.read(fields_to_compare)
+        again = self.env["customer.score"].compute_scores(companies=self.company, date=AS_OF)
+        self.assertEqual(again, self.rows)
+        self.assertEqual(again.read(fields_to_compare), before)
+
+    def test_partner_fields_and_kam_hooks(self):
+        self.assertEqual(self.alpha.customer_revenue_12m, 1250.0)
+        self.assertEqual(self.alpha_contact.customer_score_class, "A")
+        self.assertEqual(self.beta.customer_lifecycle_stage, "passive")
+        Partner = self.env["res.partner"]
+        purchases = Partner._kam_yearly_purchases(self.company, self.alpha | self.beta)
+        self.assertEqual(purchases, {self.alpha.id: 1250.0, self.beta.id: 100.0})
+        self.company.score_abc_source = "value"
+        values = Partner._kam_compute_class_values(self.company, self.alpha | self.gamma)
+        self.assertEqual(values[self.alpha.id][0], "A")
+        self.assertEqual(values[self.gamma.id][0], "C")
+
+    def test_passive_activity_once(self):
+        activity_type = self.env.ref("customer_scoring.mail_activity_type_passive_customer")
+        domain = [
+            ("res_model", "=", "res.partner"),
+            ("res_id", "=", self.beta.id),
+            ("activity_type_id", "=", activity_type.id),
+        ]
+        activities = self.env["mail.activity"].search(domain)
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.salesman)
+        # Still passive, and even recomputed from scratch: no second activity.
+        self.env["customer.score"].compute_scores(companies=self.company, date=AS_OF)
+        self.env["customer.score"].search([("partner_id", "=", self.beta.id)]).unlink()
+        self.env["customer.score"].compute_scores(companies=self.company, date=AS_OF)
+        self.assertEqual(self.env["mail.activity"].search_count(domain), 1)
+        # Alpha is active: no activity.
+        self.assertFalse(
+            self.env["mail.activity"].search_count(
+                [
+                    ("res_id", "=", self.alpha.id),
+                    ("activity_type_id", "=", activity_type.id),
+                    ("res_model", "=", "res.partner"),
+                ]
+            )
+        )
+
+    def test_marked_partners_only(self):
+        Mark = self.env["customer.score.mark"]
+        self.assertFalse(Mark.search([]), "a full run clears the marks")
+        self._invoice(self.gamma, "2025-06-01", [(self.product_b, 2, 100.0)])
+        self.assertEqual(Mark.search([]).partner_id, self.gamma)
+        rows = self.env["customer.score"].compute_scores(
+            companies=self.company, date=AS_OF, only_marked=True
+        )
+        self.assertEqual(rows.partner_id, self.gamma)
+        self.assertEqual(rows.revenue_12m, 200.0)
+        self.assertEqual(rows.lifecycle_stage, "new")
+        self.assertFalse(Mark.search([]))
+        # Cancelling marks it again.
+        self.inv_contact.button_cancel()
+        self.assertEqual(Mark.search([]).partner_id, self.alpha)
+
+    def test_cost_frozen_at_posting(self):
+        self.product_a.standard_price = 90.0
+        rows = self.env["customer.score"].compute_scores(
+            companies=self.company, partners=self.alpha, date=AS_OF
+        )
+        self.assertEqual(rows.cost_12m, 660.0)

@@ -1,0 +1,174 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import AS_OF, ScoringCommon
+
+COMPARED = (
+    "partner_id",
+    "company_id",
+    "revenue_12m",
+    "revenue_prev_12m",
+    "revenue_growth",
+    "margin_12m",
+    "margin_percent",
+    "invoice_count_12m",
+    "avg_order_value",
+    "last_invoice_date",
+    "recency_days",
+    "avg_days_late",
+    "share_of_company_revenue",
+    "abc_value_class",
+    "score",
+    "clv",
+    "lifecycle_stage",
+    "date_computed",
+    "is_concentration_risk",
+    "retention_rate",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestRun(ScoringCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_main_invoices()
+
+    def _snapshot(self):
+        rows = self.env["customer.score"].search(
+            [("company_id", "=", self.company.id)], order="partner_id"
+        )
+        return rows.read(list(COMPARED))
+
+    def test_cron_resumes_after_stop_with_identical_rows(self):
+        Score = self.env["customer.score"]
+        with freeze_time(AS_OF):
+            # First call: one batch of 2 partners, then the "server stops".
+            remaining = Score._cron_compute_scores(batch_size=2)
+            self.assertGreater(remaining, 0)
+            run = self.env["customer.score.run"].search([("company_id", "=", self.company.id)])
+            self.assertEqual(run.done_count, 2)
+            self.assertEqual(run.state, "running")
+            calls = 1
+            while remaining and calls < 50:
+                remaining = Score._cron_compute_scores(batch_size=2)
+                calls += 1
+            self.assertEqual(remaining, 0)
+            self.assertEqual(run.state, "done")
+            by_cron = self._snapshot()
+            # A call after the run is done changes nothing.
+            self.assertEqual(Score._cron_compute_scores(batch_size=2), 0)
+            Score.compute_scores(companies=self.company, date=AS_OF)
+        self.assertEqual(self._snapshot(), by_cron)
+        alpha = next(r for r in by_cron if r["partner_id"][0] == self.alpha.id)
+        self.assertEqual(alpha["revenue_12m"], 1250.0)
+
+    def test_batches_give_the_same_rows(self):
+        Score = self.env["customer.score"]
+        Score.compute_scores(companies=self.company, date=AS_OF, batch_size=1)
+        small = self._snapshot()
+        Score.compute_scores(companies=self.company, date=AS_OF, batch_size=5000)
+        self.assertEqual(self._snapshot(), small)
+
+    def test_second_run_at_the_same_time_is_refused(self):
+        self.env["customer.score"]._acquire_lock()
+        with self.env.registry.cursor() as other_cr:
+            other_env = self.env(cr=other_cr)
+            with self.assertRaisesRegex(UserError, "already running"):
+                other_env["customer.score"].compute_scores(companies=self.company, date=AS_OF)
+
+    def test_window_edges(self):
+        Score = self.env["customer.score"]
+        # As of 2025-07-01 the 12 months start 2024-07-02: the 2024-07-01 invoice drops out.
+        row = Score.compute_scores(
+            companies=self.company, partners=self.alpha, date=date(2025, 7, 1)
+        )
+        self.assertEqual(row.revenue_12m, 1200.0)
+        self.assertEqual(row.revenue_prev_12m, 350.0)
+        # As of 2025-06-29 the invoice of 2024-06-30 is inside the 12 months.
+        row = Score.compute_scores(
+            companies=self.company, partners=self.alpha, date=date(2025, 6, 29)
+        )
+        self.assertEqual(row.revenue_12m, 1550.0)
+        # As of 2025-03-09 nothing after that date counts.
+        row = Score.compute_scores(
+            companies=self.company, partners=self.alpha, date=date(2025, 3, 9)
+        )
+        self.assertEqual(row.revenue_12m, 350.0)
+        self.assertEqual(row.last_invoice_date, date(2024, 7, 1))
+
+
+@tagged("post_install", "-at_install")
+class TestAbcBoundaries(ScoringCommon):
+    def _rows(self, company, revenues):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Customer {i}", "is_company": True} for i in range(len(revenues))]
+        )
+        rows = self.env["customer.score"].create(
+            [
+                {
+                    "partner_id": p.id,
+                    "company_id": company.id,
+                    "currency_id": company.currency_id.id,
+                    "revenue_12m": revenue,
+                }
+                for p, revenue in zip(partners, revenues, strict=True)
+            ]
+        )
+        self.env["customer.score"]._finalize_company(company, AS_OF)
+        return [rows.filtered(lambda r, p=p: r.partner_id == p).abc_value_class for p in partners]
+
+    def test_exact_boundaries(self):
+        company = self.env["res.company"].create({"name": "ABC Test Oy"})
+        # Cumulative 80 % (A, exactly on the bound), 95 % (B, exactly), 100 % (C); no revenue C.
+        self.assertEqual(self._rows(company, [800, 150, 50, 0]), ["A", "B", "C", "C"])
+
+    def test_just_above_boundaries(self):
+        company = self.env["res.company"].create({"name": "ABC Test 2 Oy"})
+        # 50 (50 %) A, 31 (81 %) B, 14 (95 %) B, 5 (100 %) C; a net refund is C.
+        self.assertEqual(self._rows(company, [50, 31, 14, 5, -10]), ["A", "B", "B", "C", "C"])
+
+    def test_fine_tiers(self):
+        company = self.env["res.company"].create(
+            {"name": "ABC Test 3 Oy", "score_abc_fine_tiers": True}
+        )
+        # AAA up to 30 %, AA up to 60 %, A up to 80 %.
+        self.assertEqual(self._rows(company, [30, 30, 20, 15, 5]), ["AAA", "AA", "A", "B", "C"])
+
+
+@tagged("post_install", "-at_install")
+class TestSettings(ScoringCommon):
+    def test_weights_must_sum_to_100(self):
+        with self.assertRaisesRegex(ValidationError, "add up to 90"):
+            self.company.score_weight_revenue = 20
+        with self.assertRaisesRegex(ValidationError, "negative"):
+            self.company.write({"score_weight_revenue": -10, "score_weight_growth": 50})
+
+    def test_settings_save_all_weights_together(self):
+        settings = self.env["res.config.settings"].create(
+            {"score_weight_revenue": 20, "score_weight_growth": 20}
+        )
+        settings.execute()
+        self.assertEqual(self.company.score_weight_revenue, 20)
+        self.assertEqual(self.company.score_weight_growth, 20)
+        self.env.flush_all()
+        bad = self.env["res.config.settings"].create({"score_weight_revenue": 50})
+        with self.assertRaisesRegex(ValidationError, "add up to 130"):
+            bad.execute()
+        self.env.invalidate_all(flush=False)
+        self.env.cr.execute(
+            "SELECT score_weight_revenue FROM res_company WHERE id = %s", [self.company.id]
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 20, "nothing written")
+
+    def test_bad_abc_and_thresholds_refused(self):
+        with self.assertRaises(ValidationError):
+            self.company.score_abc_a_share = 96.0  # above B
+        with self.assertRaises(ValidationError):
+            self.company.score_concentration_threshold = 0.0
+        with self.assertRaises(ValidationError):
+            self.company.score_lost_months = 0
