@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `make bench`: benchmark databases (kept between runs; BENCH_REBUILD=1 regenerates them),
+# then all measurements in one run, one table on stdout and in docs/benchmarks.md.
+#   BENCH_DB (kam_bench, 100,000 customers), BENCH_SMALL_DB (kam_bench10k, 10,000 customers:
+#   the peak-memory comparison), BENCH_CUSTOMERS, BENCH_SMALL_CUSTOMERS, BENCH_TODAY.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+BENCH_DB="${BENCH_DB:-kam_bench}"
+BENCH_SMALL_DB="${BENCH_SMALL_DB:-kam_bench10k}"
+BENCH_CUSTOMERS="${BENCH_CUSTOMERS:-100000}"
+BENCH_SMALL_CUSTOMERS="${BENCH_SMALL_CUSTOMERS:-10000}"
+BENCH_TODAY="${BENCH_TODAY:-2026-11-23}"
+BENCH_REBUILD="${BENCH_REBUILD:-0}"
+
+require_odoo
+require_postgres
+
+# A database is reused only when its generation completed (marker written last).
+generated_complete() {
+    db_exists "$1" || return 1
+    local marker
+    marker="$(psql -d "$1" -tAc "select value from ir_config_parameter where key = 'kam_demo.generated'" 2>/dev/null || true)"
+    case "$marker" in
+        *'"complete"'*) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
+GENERATION_NOTE=""
+build() {
+    local db="$1" customers="$2" started elapsed
+    if [ "$BENCH_REBUILD" != "1" ] && generated_complete "$db"; then
+        log "Reusing benchmark database $db (BENCH_REBUILD=1 regenerates it)"
+        return
+    fi
+    started=$(date +%s)
+    log "Building benchmark database $db: $customers customers (bulk COPY, then validated)"
+    create_db_with_modules "$db"
+    # stops (non-zero exit) when the validity check finds unbalanced or inconsistent moves
+    "$PYTHON" scripts/bench.py generate -d "$db" --customers "$customers" --today "$BENCH_TODAY"
+    elapsed=$(( $(date +%s) - started ))
+    log "$db generated in ${elapsed} s"
+    GENERATION_NOTE="${GENERATION_NOTE}Generation of $db ($customers customers, module install included): ${elapsed} s. "
+}
+
+build "$BENCH_SMALL_DB" "$BENCH_SMALL_CUSTOMERS"
+build "$BENCH_DB" "$BENCH_CUSTOMERS"
+
+"$PYTHON" scripts/bench.py run -d "$BENCH_DB" --small-db "$BENCH_SMALL_DB" \
+    --today "$BENCH_TODAY" --generation "$GENERATION_NOTE"
