@@ -84,7 +84,11 @@ meet AS (
        AND ev.start <= NOW() AT TIME ZONE 'UTC'
        AND rel.res_partner_id <> u.partner_id
        AND u.company_id = ANY(%(companies)s)
-       AND NOT EXISTS (SELECT 1 FROM res_users own WHERE own.partner_id = p.commercial_partner_id)
+       AND NOT EXISTS (
+           -- internal users' own partners are not customers; portal users' partners are
+           SELECT 1 FROM res_users own
+            WHERE own.partner_id = p.commercial_partner_id AND NOT own.share
+       )
   GROUP BY 1, 2, 3, 4
 ),
 orders AS (

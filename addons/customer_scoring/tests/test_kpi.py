@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ScoringCommon
 
@@ -81,6 +81,16 @@ class TestKpi(ScoringCommon):
         # Regenerating replaces the rows.
         again = self.env["customer.kpi.snapshot"].generate_snapshots(date(2025, 5, 1))
         self.assertEqual(len(again), len(self.snapshots))
+
+    def test_meetings_count_for_customer_with_portal_user(self):
+        """A customer company with portal access is still a customer: its meetings count."""
+        new_test_user(
+            self.env, login="alpha_portal", groups="base.group_portal", partner_id=self.alpha.id
+        )
+        snapshots = self.env["customer.kpi.snapshot"].generate_snapshots(date(2025, 5, 31))
+        row = snapshots.filtered(lambda s: s.user_id == self.salesman)
+        self.assertEqual(row.partner_id, self.alpha)
+        self.assertEqual(row.meeting_count, 2)
 
     def test_target_vs_actual(self):
         Target = self.env["customer.kpi.target"]
