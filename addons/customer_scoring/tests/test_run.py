@@ -172,3 +172,53 @@ class TestSettings(ScoringCommon):
             self.company.score_concentration_threshold = 0.0
         with self.assertRaises(ValidationError):
             self.company.score_lost_months = 0
+
+
+@tagged("post_install", "-at_install")
+class TestFinalizeRewrites(ScoringCommon):
+    """The company-wide update rewrites only the rows whose figures moved."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_main_invoices()
+
+    def _snapshot(self):
+        rows = self.env["customer.score"].search(
+            [("company_id", "=", self.company.id)], order="partner_id"
+        )
+        return rows.read(list(COMPARED))
+
+    def _ctids(self):
+        self.env.cr.execute(
+            "SELECT id, ctid::text FROM customer_score WHERE company_id = %s", [self.company.id]
+        )
+        return dict(self.env.cr.fetchall())
+
+    def test_unchanged_rows_not_rewritten(self):
+        Score = self.env["customer.score"]
+        Score.compute_scores(companies=self.company, date=AS_OF)
+        before = self._ctids()
+        self.assertTrue(before)
+        Score._finalize_company(self.company, AS_OF)
+        self.assertEqual(self._ctids(), before)
+
+    def test_moved_row_is_repaired(self):
+        Score = self.env["customer.score"]
+        Score.compute_scores(companies=self.company, date=AS_OF)
+        expected = self._snapshot()
+        self.env.cr.execute(
+            """UPDATE customer_score SET score = 0, abc_value_class = NULL, clv = 0
+                WHERE company_id = %s AND partner_id = %s""",
+            [self.company.id, self.alpha.id],
+        )
+        before = self._ctids()
+        Score._finalize_company(self.company, AS_OF)
+        self.env.invalidate_all()
+        self.assertEqual(self._snapshot(), expected)
+        after = self._ctids()
+        moved = [row_id for row_id, ctid in after.items() if before[row_id] != ctid]
+        alpha_row = Score.search(
+            [("company_id", "=", self.company.id), ("partner_id", "=", self.alpha.id)]
+        )
+        self.assertEqual(moved, alpha_row.ids)

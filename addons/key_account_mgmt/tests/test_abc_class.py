@@ -319,3 +319,60 @@ class TestThresholdSettings(KamCase):
         self.assertEqual(partner.kam_reference_value, 0)
         partner.write({"kam_reference_value": 5, "kam_relationship_type": "partner"})
         self.assertEqual(partner.kam_reference_value, 5)
+
+
+@tagged("post_install", "-at_install")
+class TestSetBasedRecompute(KamCase):
+    """The recompute writes with SQL: same results as the ORM, only changed partners."""
+
+    def test_many_partners_one_call(self):
+        a = self._customer("Iso Oy", turnover=25_000_000, installers=60)
+        b = self._customer("Keski Oy", turnover=15_000_000, installers=30)
+        c = self._customer("Pieni Oy", turnover=1_000_000, installers=1)
+        partners = a | b | c
+        self._recompute(partners)
+        self.assertEqual(partners.mapped("abc_class"), ["A", "B", "C"])
+        self.assertEqual(partners.mapped("abc_class_computed"), ["A", "B", "C"])
+        self.assertIn("Computed class A", a.abc_class_reason)
+        messages = len(a.message_ids)
+        # a falls to C (history row, no upgrade); b and c stay and get no new row.
+        a.with_context(kam_skip_class_recompute=True).customer_turnover = 0
+        Partner = self.env["res.partner"]
+        changed = Partner._kam_recompute_abc_classes(company=self.company, partners=partners)
+        self.assertEqual(changed, 1)
+        self.assertEqual(partners.mapped("abc_class"), ["C", "B", "C"])
+        rows = self.env["kam.abc.class.history"].search(
+            [("partner_id", "in", partners.ids), ("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(len(rows), 4)
+        last = rows.filtered(lambda h: h.partner_id == a).sorted("id")[-1]
+        self.assertEqual((last.old_class, last.new_class, last.source), ("A", "C", "computed"))
+        self.assertFalse(last.is_upgrade)
+        self.assertEqual(last.user_id, self.env.user)
+        self.assertIn("Computed class C", last.reason)
+        # History rows are the trail of computed changes: no chatter message.
+        self.assertEqual(len(a.message_ids), messages)
+
+    def test_other_company_value_kept(self):
+        self.company2.write({"kam_a_min_turnover": 50_000_000, "kam_b_min_turnover": 40_000_000})
+        partner = self._customer("Kaksi Oy", turnover=25_000_000, installers=60)
+        self._recompute(partner, self.company2)
+        self._recompute(partner, self.company)
+        self.assertEqual(self._class_in(partner, self.company2), "C")
+        self.assertEqual(self._class_in(partner, self.company), "A")
+        self.env.cr.execute(
+            "SELECT abc_class_computed FROM res_partner WHERE id = %s", [partner.id]
+        )
+        self.assertEqual(
+            self.env.cr.fetchone()[0],
+            {str(self.company.id): "A", str(self.company2.id): "C"},
+        )
+
+    def test_manual_class_no_history_when_final_stays(self):
+        partner = self._customer("Käsin Oy", turnover=1_000_000)
+        partner.with_user(self.manager).abc_class_manual = "A"
+        count = len(partner.abc_class_history_ids)
+        self._recompute(partner)
+        partner.invalidate_recordset()
+        self.assertEqual((partner.abc_class, partner.abc_class_computed), ("A", "C"))
+        self.assertEqual(len(partner.abc_class_history_ids), count)
