@@ -279,7 +279,7 @@ class CustomerScore(models.Model):
                 remaining = max(remaining - len(batch), 0)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             self.env.cr.execute("DROP TABLE IF EXISTS customer_score_figures")
-            self._finalize_company(company, date)
+            self._finalize_company(company, date, partner_ids=subset)
         self.env.invalidate_all()
         domain = [("company_id", "in", companies.ids)]
         if partner_ids is not None or only_marked:
@@ -653,9 +653,12 @@ RETURNING cs.partner_id, cs.lifecycle_stage
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _finalize_company(self, company, date):
+    def _finalize_company(self, company, date, partner_ids=None):
         """Company-wide figures over every row of the company, in one UPDATE: share and
-        concentration flag, value ABC, retention rate and CLV, composite score."""
+        concentration flag, value ABC, retention rate and CLV, composite score.
+
+        ``partner_ids``: a partial run (given or marked partners) reclassifies only these
+        in key_account_mgmt; the next full run reclassifies everyone."""
         total = self._company_revenue(company, date)
         # Fresh statistics after the upserts, or the planner takes a freshly filled table for
         # empty and joins it to itself with a nested loop.
@@ -774,7 +777,10 @@ UPDATE customer_score cs
         self.env.invalidate_all()
         hook = getattr(self.env["res.partner"], "_kam_recompute_abc_classes", None)
         if hook:
-            hook(company=company)
+            partners = None
+            if partner_ids is not None:
+                partners = self.env["res.partner"].browse(partner_ids)
+            hook(company=company, partners=partners)
 
     @api.model
     def _abc_case_sql(self, company):

@@ -642,6 +642,8 @@ class ResPartner(models.Model):
         needed = 3 if company.kam_class_rule_mode == "all_three" else 2
         currency = company.currency_id
         money = self._kam_money_formatter(currency)
+        texts = self._kam_rule_texts()
+        head_args = {"needed": needed, "company": company.name, "currency": currency.name}
         result = {}
         for partner in partners:
             values = {
@@ -652,36 +654,23 @@ class ResPartner(models.Model):
             chosen = "C"
             class_lines = []
             for letter in ("A", "B"):
-                checks = self._kam_check_criteria(company, letter, values, money)
+                checks = self._kam_check_criteria(company, letter, values, money, texts)
                 held = sum(1 for _text, ok in checks if ok)
                 if held >= needed and chosen == "C":
                     chosen = letter
                 class_lines.append(
-                    self.env._(
-                        "Class %(letter)s: %(checks)s. %(held)s of 3 hold, %(needed)s needed.",
-                        letter=letter,
-                        checks="; ".join(text for text, _ok in checks),
-                        held=held,
-                        needed=needed,
-                    )
+                    texts["class"]
+                    % {
+                        "letter": letter,
+                        "checks": "; ".join(text for text, _ok in checks),
+                        "held": held,
+                        "needed": needed,
+                    }
                 )
             if chosen == "C":
-                head = self.env._(
-                    "Computed class C: neither A nor B has %(needed)s of the 3 criteria "
-                    "(thresholds of %(company)s, amounts in %(currency)s).",
-                    needed=needed,
-                    company=company.name,
-                    currency=currency.name,
-                )
+                head = texts["head_c"] % head_args
             else:
-                head = self.env._(
-                    "Computed class %(letter)s: the highest class with %(needed)s of the 3 "
-                    "criteria (thresholds of %(company)s, amounts in %(currency)s).",
-                    letter=chosen,
-                    needed=needed,
-                    company=company.name,
-                    currency=currency.name,
-                )
+                head = texts["head"] % dict(head_args, letter=chosen)
             result[partner.id] = (chosen, "\n".join([head, *class_lines]))
         return result
 
@@ -702,25 +691,46 @@ class ResPartner(models.Model):
         return fmt
 
     @api.model
-    def _kam_check_criteria(self, company, letter, values, money=None):
+    def _kam_rule_texts(self):
+        """The sentences of the criteria rule, translated once per run: looking a
+        translation up for every criterion of every partner dominated the rule's time."""
+        _ = self.env._
+        return {
+            "turnover": _("turnover"),
+            "installers": _("installers"),
+            "purchases": _("yearly purchases"),
+            "missing": _("%(label)s missing (needs above %(threshold)s): not held"),
+            "check": _("%(label)s %(value)s %(cmp)s %(threshold)s: %(verdict)s"),
+            "not_above": _("not above"),
+            "held": _("held"),
+            "not_held": _("not held"),
+            "class": _("Class %(letter)s: %(checks)s. %(held)s of 3 hold, %(needed)s needed."),
+            "head_c": _(
+                "Computed class C: neither A nor B has %(needed)s of the 3 criteria "
+                "(thresholds of %(company)s, amounts in %(currency)s)."
+            ),
+            "head": _(
+                "Computed class %(letter)s: the highest class with %(needed)s of the 3 "
+                "criteria (thresholds of %(company)s, amounts in %(currency)s)."
+            ),
+        }
+
+    @api.model
+    def _kam_check_criteria(self, company, letter, values, money=None, texts=None):
         """The three criteria of one class: a list of (sentence, held)."""
         prefix = letter.lower()
         money = money or self._kam_money_formatter(company.currency_id)
+        texts = texts or self._kam_rule_texts()
         criteria = [
+            (texts["turnover"], values["turnover"], company[f"kam_{prefix}_min_turnover"], money),
             (
-                self.env._("turnover"),
-                values["turnover"],
-                company[f"kam_{prefix}_min_turnover"],
-                money,
-            ),
-            (
-                self.env._("installers"),
+                texts["installers"],
                 values["installers"],
                 company[f"kam_{prefix}_min_installers"],
                 str,
             ),
             (
-                self.env._("yearly purchases"),
+                texts["purchases"],
                 values["purchases"],
                 company[f"kam_{prefix}_min_purchases"],
                 money,
@@ -729,22 +739,17 @@ class ResPartner(models.Model):
         checks = []
         for label, value, threshold, show in criteria:
             if value is None:
-                text = self.env._(
-                    "%(label)s missing (needs above %(threshold)s): not held",
-                    label=label,
-                    threshold=show(threshold),
-                )
+                text = texts["missing"] % {"label": label, "threshold": show(threshold)}
                 checks.append((text, False))
                 continue
             held = value > threshold
-            text = self.env._(
-                "%(label)s %(value)s %(cmp)s %(threshold)s: %(verdict)s",
-                label=label,
-                value=show(value),
-                cmp=">" if held else self.env._("not above"),
-                threshold=show(threshold),
-                verdict=self.env._("held") if held else self.env._("not held"),
-            )
+            text = texts["check"] % {
+                "label": label,
+                "value": show(value),
+                "cmp": ">" if held else texts["not_above"],
+                "threshold": show(threshold),
+                "verdict": texts["held"] if held else texts["not_held"],
+            }
             checks.append((text, held))
         return checks
 
