@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -80,6 +81,26 @@ class TestRun(ScoringCommon):
             other_env = self.env(cr=other_cr)
             with self.assertRaisesRegex(UserError, "already running"):
                 other_env["customer.score"].compute_scores(companies=self.company, date=AS_OF)
+
+    def test_partial_run_reclassifies_only_its_partners(self):
+        """A run for given partners hands only those to the class recomputation; a full
+        run hands none (everyone in the company)."""
+        partner_class = type(self.env["res.partner"])
+        original = partner_class._kam_recompute_abc_classes
+        calls = []
+
+        def spy(model, company=None, partners=None):
+            calls.append((company, partners))
+            return original(model, company=company, partners=partners)
+
+        with patch.object(partner_class, "_kam_recompute_abc_classes", spy):
+            scorer = self.env["customer.score"]
+            scorer.compute_scores(companies=self.company, partners=self.alpha_contact, date=AS_OF)
+            scorer.compute_scores(companies=self.company, date=AS_OF)
+        self.assertEqual(len(calls), 2)
+        self.assertEqual(calls[0][0], self.company)
+        self.assertEqual(calls[0][1], self.alpha)
+        self.assertIsNone(calls[1][1])
 
     def test_window_edges(self):
         Score = self.env["customer.score"]
