@@ -279,12 +279,25 @@ class CustomerScore(models.Model):
                 remaining = max(remaining - len(batch), 0)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             self.env.cr.execute("DROP TABLE IF EXISTS customer_score_figures")
+            if subset is None:
+                self._drop_archived_rows(company)
             self._finalize_company(company, date, partner_ids=subset)
         self.env.invalidate_all()
         domain = [("company_id", "in", companies.ids)]
         if partner_ids is not None or only_marked:
             domain.append(("partner_id", "in", list(set(done_ids))))
         return self.search(domain)
+
+    @api.model
+    def _drop_archived_rows(self, company):
+        """A full run no longer scores archived customers: their last row would otherwise
+        stay as if it were current (and keep feeding the class rule)."""
+        self.env.cr.execute(
+            """DELETE FROM customer_score s
+                USING res_partner p
+                WHERE p.id = s.partner_id AND s.company_id = %s AND NOT p.active""",
+            [company.id],
+        )
 
     @api.model
     def _get_batch_size(self):

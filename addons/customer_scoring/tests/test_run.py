@@ -102,6 +102,17 @@ class TestRun(ScoringCommon):
         self.assertEqual(calls[0][1], self.alpha)
         self.assertIsNone(calls[1][1])
 
+    def test_archived_customer_loses_its_row_on_the_next_full_run(self):
+        scorer = self.env["customer.score"]
+        scorer.compute_scores(companies=self.company, date=AS_OF)
+        self.assertEqual(len(self.row(self.alpha)), 1)
+        self.alpha.action_archive()
+        rows = scorer.compute_scores(companies=self.company, date=AS_OF)
+        self.assertFalse(self.row(self.alpha))
+        self.assertNotIn(self.alpha, rows.partner_id)
+        # Other customers keep their rows.
+        self.assertEqual(len(self.row(self.beta)), 1)
+
     def test_window_edges(self):
         Score = self.env["customer.score"]
         # As of 2025-07-01 the 12 months start 2024-07-02: the 2024-07-01 invoice drops out.
