@@ -32,8 +32,9 @@ COMPARED = (
 )
 
 
-@tagged("post_install", "-at_install")
-class TestRun(ScoringCommon):
+class MainInvoicesCase(ScoringCommon):
+    """The main company's invoices of common.py, and the rows of a run as plain values."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -45,6 +46,9 @@ class TestRun(ScoringCommon):
         )
         return rows.read(list(COMPARED))
 
+
+@tagged("post_install", "-at_install")
+class TestRun(MainInvoicesCase):
     def test_cron_resumes_after_stop_with_identical_rows(self):
         Score = self.env["customer.score"]
         with freeze_time(AS_OF):
@@ -207,19 +211,8 @@ class TestSettings(ScoringCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestFinalizeRewrites(ScoringCommon):
+class TestFinalizeRewrites(MainInvoicesCase):
     """The company-wide update rewrites only the rows whose figures moved."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._create_main_invoices()
-
-    def _snapshot(self):
-        rows = self.env["customer.score"].search(
-            [("company_id", "=", self.company.id)], order="partner_id"
-        )
-        return rows.read(list(COMPARED))
 
     def _ctids(self):
         self.env.cr.execute(
