@@ -1,3 +1,4 @@
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user
@@ -95,6 +96,23 @@ class KamCase(TransactionCase):
                 "kam_turnover_currency_id": cls.company.currency_id.id,
                 **vals,
             }
+        )
+
+    @classmethod
+    def _event(cls, name, start, partners, active=True):
+        """A one-hour calendar meeting with ``partners``; no invitations are mailed."""
+        return (
+            cls.env["calendar.event"]
+            .with_context(no_mail_to_attendees=True)
+            .create(
+                {
+                    "name": name,
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                    "partner_ids": [(6, 0, partners.ids)],
+                    "active": active,
+                }
+            )
         )
 
     @classmethod

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -14,22 +14,6 @@ REVIEW_TYPE = "key_account_mgmt.mail_activity_type_kam_review_key_account"
 
 
 class FollowUpCase(KamCase):
-    @classmethod
-    def _event(cls, name, start, partners, active=True):
-        return (
-            cls.env["calendar.event"]
-            .with_context(no_mail_to_attendees=True)
-            .create(
-                {
-                    "name": name,
-                    "start": start,
-                    "stop": start + timedelta(hours=1),
-                    "partner_ids": [(6, 0, partners.ids)],
-                    "active": active,
-                }
-            )
-        )
-
     @classmethod
     def _key_account(cls, name, manual_class, kam=None, **vals):
         partner = cls._customer(

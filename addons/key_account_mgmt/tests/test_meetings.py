@@ -31,22 +31,7 @@ class TestMeetingTargets(KamCase):
         cls.other = cls._customer("Muu Oy")
         cls.other_proc = cls._contact(cls.other, "Olli Other", "procurement")
 
-        def event(name, start, partners, active=True):
-            return (
-                cls.env["calendar.event"]
-                .with_context(no_mail_to_attendees=True)
-                .create(
-                    {
-                        "name": name,
-                        "start": start,
-                        "stop": start + timedelta(hours=1),
-                        "partner_ids": [(6, 0, partners.ids)],
-                        "active": active,
-                    }
-                )
-            )
-
-        cls.event = staticmethod(event)
+        event = cls._event
         event("held 1", datetime(2026, 3, 1, 9), cls.proc1)
         event("held 2, two procurement contacts", datetime(2026, 4, 1, 9), cls.proc1 | cls.proc2)
         event("too old", datetime(2025, 5, 1, 9), cls.proc1)
@@ -144,7 +129,7 @@ class TestMeetingTargets(KamCase):
                 "kam_stakeholder_group_id": planning.id,
             }
         )
-        self.event("planning", datetime(2026, 2, 1, 9), contact)
+        self._event("planning", datetime(2026, 2, 1, 9), contact)
         self.assertEqual(self._status(self.account)["Planning"], (1, 0, 3, True))
 
     def test_second_company_gets_table_1(self):
@@ -198,8 +183,8 @@ class TestMeetingTargets(KamCase):
         account = self._customer("Nyt Oy", is_key_account=True)
         account.abc_class_manual = "A"
         contact = self._contact(account, "Maija Marketing", "marketing")
-        self.event("last week", datetime.now() - timedelta(days=7), contact)
-        self.event("next week", datetime.now() + timedelta(days=7), contact)
+        self._event("last week", datetime.now() - timedelta(days=7), contact)
+        self._event("next week", datetime.now() + timedelta(days=7), contact)
         self.env.flush_all()
         rows = self.env["kam.meeting.status"].search(
             [("partner_id", "=", account.id), ("company_id", "=", self.company.id)]
