@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Shared helpers for the Makefile targets. Source it; do not run it.
 set -euo pipefail
+# Failures inside $(...) stop the script too (the base template is built in one).
+shopt -s inherit_errexit
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -79,11 +81,15 @@ ensure_base_template() {
     else
         log "Building base template $tmpl (Odoo modules: $BASE_MODULES); takes about 2 minutes"
         local tmp="${tmpl}_building"
-        dropdb --if-exists "$tmp"
-        odoo_run -d "$tmp" -i base --without-demo=all --stop-after-init --log-level=warn
-        odoo_shell -d "$tmp" --no-http --log-level=warn <"$ROOT/scripts/setup_main_company.py"
-        odoo_run -d "$tmp" -i "$BASE_MODULES" --without-demo=all --stop-after-init --log-level=warn
-        psql -d postgres -qc "ALTER DATABASE \"$tmp\" RENAME TO \"$tmpl\""
+        # The caller captures stdout (the template's name): everything else goes to stderr.
+        {
+            dropdb --if-exists "$tmp"
+            odoo_run -d "$tmp" -i base --without-demo=all --stop-after-init --log-level=warn
+            odoo_shell -d "$tmp" --no-http --log-level=warn <"$ROOT/scripts/setup_main_company.py"
+            odoo_run -d "$tmp" -i "$BASE_MODULES" --without-demo=all --stop-after-init \
+                --log-level=warn
+            psql -d postgres -qc "ALTER DATABASE \"$tmp\" RENAME TO \"$tmpl\""
+        } >&2
     fi
     echo "$tmpl"
 }
