@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "ABC class, key accounts, stakeholder groups, SWOT, meeting targets "
     "and account plans on customer companies",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "KAM Add-ons Team",

@@ -102,38 +102,41 @@ class ResPartner(models.Model):
         return {partner_id: float(revenue or 0.0) for partner_id, revenue in self.env.cr.fetchall()}
 
     @api.model
-    def _kam_compute_class_values(self, company, partners):
+    def _kam_compute_class_values(self, company, partners, with_reason=True):
         """Value ABC decides the computed class when the company says so."""
         if company.score_abc_source != "value":
             parent = getattr(super(), "_kam_compute_class_values", None)
-            return parent(company, partners) if parent else {}
-        rows = (
-            self.env["customer.score"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", company.id),
-                    ("partner_id", "in", partners.commercial_partner_id.ids),
-                ]
-            )
+            return parent(company, partners, with_reason=with_reason) if parent else {}
+        # One query for the batch (the class recompute runs on thousands of partners).
+        self.env["customer.score"].flush_model()
+        self.flush_model(["commercial_partner_id"])
+        self.env.cr.execute(
+            """SELECT p.id, s.abc_value_class, s.revenue_12m, s.share_of_company_revenue,
+                      s.date_computed, s.id IS NOT NULL
+                 FROM res_partner p
+                 LEFT JOIN customer_score s
+                        ON s.partner_id = p.commercial_partner_id AND s.company_id = %s
+                WHERE p.id = ANY(%s)""",
+            [company.id, partners.ids],
         )
-        by_partner = {row.partner_id.id: row for row in rows}
+        rows = self.env.cr.fetchall()
+        currency = company.currency_id.name
         result = {}
-        for partner in partners:
-            row = by_partner.get(partner.commercial_partner_id.id)
-            value_class = row.abc_value_class if row else "C"
+        for partner_id, value_class, revenue, share, date, scored in rows:
+            value_class = value_class if scored else "C"
             letter = "A" if value_class in ("AAA", "AA", "A") else (value_class or "C")
-            if row:
+            reason = None
+            if with_reason and scored:
                 reason = self.env._(
                     "Value ABC %(value_class)s: revenue 12 months %(revenue).2f %(currency)s, "
                     "%(share).2f %% of the company's revenue (as of %(date)s).",
                     value_class=value_class,
-                    revenue=row.revenue_12m,
-                    currency=row.currency_id.name,
-                    share=row.share_of_company_revenue,
-                    date=row.date_computed,
+                    revenue=float(revenue or 0.0),
+                    currency=currency,
+                    share=share or 0.0,
+                    date=date,
                 )
-            else:
+            elif with_reason:
                 reason = self.env._("Value ABC C: no scored revenue yet.")
-            result[partner.id] = (letter, reason)
+            result[partner_id] = (letter, reason)
         return result

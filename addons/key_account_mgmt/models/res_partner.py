@@ -33,8 +33,6 @@ SELECTION_FIELDS = ("is_key_account", "key_account_manager_id")
 CLASS_FIELDS = ("abc_class", "abc_class_computed", "abc_class_manual")
 # Fields the criteria rule reads from the partner: changing them recomputes the class.
 CRITERIA_FIELDS = ("customer_turnover", "kam_turnover_currency_id", "installer_count")
-# Read by the class rule for every partner of a recompute batch.
-PREFETCH_FIELDS = ["commercial_partner_id", "company_id", *CRITERIA_FIELDS]
 RECOMPUTE_BATCH = 5000
 CRON_CHUNK = 20000
 CRON_CURSOR_PARAM = "key_account_mgmt.class_recompute_cursor"
@@ -141,11 +139,12 @@ class ResPartner(models.Model):
         groups="base.group_user",
         help="Override set by a key account manager; it wins over the computed class.",
     )
+    # Not stored: the rule's sentences are built when shown, for the partners shown, from
+    # the same inputs the last recompute used (building and storing them for every
+    # customer took most of a classification run on 100,000 customers).
     abc_class_reason = fields.Text(
         string="Reason of the Computed Class",
-        company_dependent=True,
-        readonly=True,
-        copy=False,
+        compute="_compute_abc_class_reason",
         groups="base.group_user",
     )
     abc_class_explanation = fields.Text(
@@ -322,6 +321,30 @@ class ResPartner(models.Model):
     # ===================================================================================
     # Computes
     # ===================================================================================
+    @api.depends_context("company")
+    @api.depends("abc_class_computed", *CRITERIA_FIELDS)
+    def _compute_abc_class_reason(self):
+        """The criteria rule's reason for the computed class, in the user's language.
+
+        Only partners that have a computed class get one. If the rule's inputs changed
+        since the class was computed (thresholds edited, say), the reason says so."""
+        ids = [p._origin.id for p in self if p._origin.id and p.abc_class_computed]
+        values = {}
+        if ids:
+            values = self.sudo()._kam_compute_class_values(
+                self.env.company, self.sudo().browse(ids)
+            )
+        for partner in self:
+            letter, reason = values.get(partner._origin.id, (None, None))
+            if reason and letter != partner.abc_class_computed:
+                reason += "\n" + self.env._(
+                    "The rule now gives class %(letter)s; the computed class %(computed)s "
+                    "changes at the next recompute.",
+                    letter=letter,
+                    computed=partner.abc_class_computed,
+                )
+            partner.abc_class_reason = reason or False
+
     @api.depends_context("company")
     @api.depends("abc_class", "abc_class_computed", "abc_class_manual", "abc_class_reason")
     def _compute_abc_class_explanation(self):
@@ -611,68 +634,125 @@ class ResPartner(models.Model):
         """Customer turnover converted to the company currency at today's rate.
 
         Returns ``{partner id: amount}`` for the partners that have a turnover entered;
-        one conversion rate per currency, not per partner.
+        read with one query, one conversion rate per currency, not per partner.
         """
+        if not partners:
+            return {}
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(
+            """SELECT id, customer_turnover, kam_turnover_currency_id FROM res_partner
+                WHERE id = ANY(%s) AND customer_turnover <> 0""",
+            [partners.ids],
+        )
+        rows = self.env.cr.fetchall()
         today = fields.Date.context_today(self)
+        Currency = self.env["res.currency"]
+        target = company.currency_id
         rates = {}
         result = {}
-        for partner in partners:
-            amount = partner.customer_turnover
-            if not amount:
-                continue
-            currency = partner.kam_turnover_currency_id or company.currency_id
-            if currency not in rates:
-                rates[currency] = currency._get_conversion_rate(
-                    currency, company.currency_id, company, today
+        for partner_id, amount, currency_id in rows:
+            currency_id = currency_id or target.id
+            if currency_id not in rates:
+                rates[currency_id] = Currency.browse(currency_id)._get_conversion_rate(
+                    Currency.browse(currency_id), target, company, today
                 )
-            result[partner.id] = company.currency_id.round(amount * rates[currency])
+            result[partner_id] = target.round(float(amount) * rates[currency_id])
         return result
 
     @api.model
-    def _kam_compute_class_values(self, company, partners):
+    def _kam_class_inputs(self, company, partners):
+        """The three inputs of the criteria rule per partner, set-based:
+        ``{partner id: {"turnover", "installers", "purchases"}}``, None when missing."""
+        if not partners:
+            return {}
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(
+            "SELECT id, commercial_partner_id, installer_count FROM res_partner WHERE id = ANY(%s)",
+            [partners.ids],
+        )
+        rows = self.env.cr.fetchall()
+        purchases = self._kam_yearly_purchases(company, partners)
+        turnovers = self._kam_turnovers_in_company_currency(company, partners)
+        return {
+            partner_id: {
+                "turnover": turnovers.get(partner_id),
+                "installers": installers or None,
+                "purchases": purchases.get(commercial_id or partner_id) or None,
+            }
+            for partner_id, commercial_id, installers in rows
+        }
+
+    @api.model
+    def _kam_class_thresholds(self, company):
+        """``{letter: (turnover, installers, purchases)}``: the company's thresholds."""
+        return {
+            letter: tuple(
+                company[f"kam_{letter.lower()}_min_{name}"]
+                for name in ("turnover", "installers", "purchases")
+            )
+            for letter in ("A", "B")
+        }
+
+    @api.model
+    def _kam_compute_class_values(self, company, partners, with_reason=True):
         """Seed-004 criteria rule: ``{partner id: (class letter, reason text)}``.
 
         A criterion of a class holds when the customer's value is strictly above the
         company's threshold for that class; a missing value never holds. The customer
         gets the highest class (A, then B) for which enough criteria hold (2 of 3, or all
-        3 when the company demands it); otherwise C.
+        3 when the company demands it); otherwise C. ``with_reason=False`` leaves the
+        reason out (None): a recompute needs only the letters, the sentences are built
+        for the partners shown or logged.
         """
-        purchases = self._kam_yearly_purchases(company, partners)
-        turnovers = self._kam_turnovers_in_company_currency(company, partners)
+        inputs = self._kam_class_inputs(company, partners)
         needed = 3 if company.kam_class_rule_mode == "all_three" else 2
-        currency = company.currency_id
-        money = self._kam_money_formatter(currency)
-        texts = self._kam_rule_texts()
-        head_args = {"needed": needed, "company": company.name, "currency": currency.name}
+        thresholds = self._kam_class_thresholds(company)
+        if with_reason:
+            money = self._kam_money_formatter(company.currency_id)
+            texts = self._kam_rule_texts()
         result = {}
-        for partner in partners:
-            values = {
-                "turnover": turnovers.get(partner.id),
-                "installers": partner.installer_count or None,
-                "purchases": purchases.get(partner.commercial_partner_id.id or partner.id) or None,
-            }
-            chosen = "C"
-            class_lines = []
-            for letter in ("A", "B"):
-                checks = self._kam_check_criteria(company, letter, values, money, texts)
-                held = sum(1 for _text, ok in checks if ok)
-                if held >= needed and chosen == "C":
-                    chosen = letter
-                class_lines.append(
-                    texts["class"]
-                    % {
-                        "letter": letter,
-                        "checks": "; ".join(text for text, _ok in checks),
-                        "held": held,
-                        "needed": needed,
-                    }
+        for partner_id, values in inputs.items():
+            held = {
+                letter: sum(
+                    1
+                    for value, threshold in zip(
+                        (values["turnover"], values["installers"], values["purchases"]),
+                        limits,
+                        strict=True,
+                    )
+                    if value is not None and value > threshold
                 )
-            if chosen == "C":
-                head = texts["head_c"] % head_args
-            else:
-                head = texts["head"] % dict(head_args, letter=chosen)
-            result[partner.id] = (chosen, "\n".join([head, *class_lines]))
+                for letter, limits in thresholds.items()
+            }
+            chosen = next((letter for letter in ("A", "B") if held[letter] >= needed), "C")
+            reason = None
+            if with_reason:
+                reason = self._kam_class_reason_text(company, values, chosen, needed, money, texts)
+            result[partner_id] = (chosen, reason)
         return result
+
+    @api.model
+    def _kam_class_reason_text(self, company, values, chosen, needed, money, texts):
+        """The rule's sentences for one partner: the class, then each criterion."""
+        currency = company.currency_id
+        head_args = {"needed": needed, "company": company.name, "currency": currency.name}
+        class_lines = []
+        for letter in ("A", "B"):
+            checks = self._kam_check_criteria(company, letter, values, money, texts)
+            class_lines.append(
+                texts["class"]
+                % {
+                    "letter": letter,
+                    "checks": "; ".join(text for text, _ok in checks),
+                    "held": sum(1 for _text, ok in checks if ok),
+                    "needed": needed,
+                }
+            )
+        if chosen == "C":
+            head = texts["head_c"] % head_args
+        else:
+            head = texts["head"] % dict(head_args, letter=chosen)
+        return "\n".join([head, *class_lines])
 
     @api.model
     def _kam_money_formatter(self, currency):
@@ -788,48 +868,50 @@ class ResPartner(models.Model):
                 targets = Partner.search(self._kam_classifiable_domain(comp), order="id")
             for batch_ids in split_every(RECOMPUTE_BATCH, targets.ids):
                 batch = Partner.browse(batch_ids)
-                # Load only what the rule reads: the default prefetch reads every column of
-                # res_partner (company-dependent jsonb included) for the whole batch.
-                batch.fetch(PREFETCH_FIELDS)
-                values = Partner._kam_compute_class_values(comp, batch)
+                values = Partner._kam_compute_class_values(comp, batch, with_reason=False)
                 changed += batch._kam_apply_computed_classes(comp, values)
+                # Memory stays flat over 100,000 partners: nothing of a batch is kept.
+                self.env.invalidate_all()
         return changed
 
     def _kam_apply_computed_classes(self, company, values):
-        """Write computed classes and reasons given as ``{id: (class, reason)}``.
+        """Write computed classes given as ``{id: (class, reason or None)}``.
 
         Set-based: one read of the current values, then SQL updates of the changed
         partners only (the company-dependent fields are jsonb columns keyed by company
-        id) and one INSERT of the history rows. The ORM write went through every
-        partner one by one (every reason text differs), which took most of a scoring
-        run on 100,000 customers. The final class follows the usual rule (manual if set,
-        else computed); every change of the final class gets a history row with source
-        'computed' and the new reason. No chatter: the history rows are the trail.
+        id) and one INSERT of the history rows. The final class follows the usual rule
+        (manual if set, else computed); every change of the final class gets a history
+        row with source 'computed' and the rule's reason, built for those partners only.
+        No chatter: the history rows are the trail.
         Returns the number of partners whose final class changed.
         """
         if not self or not values:
             return 0
         Partner = self.env["res.partner"]
-        Partner.flush_model([*CLASS_FIELDS, "abc_class_reason"])
+        Partner.flush_model(list(CLASS_FIELDS))
         cr = self.env.cr
         key = str(company.id)
         cr.execute(
-            """SELECT id, abc_class_computed ->> %(key)s, abc_class_reason ->> %(key)s,
-                      abc_class ->> %(key)s, abc_class_manual ->> %(key)s
+            """SELECT id, abc_class_computed ->> %(key)s, abc_class ->> %(key)s,
+                      abc_class_manual ->> %(key)s
                  FROM res_partner WHERE id = ANY(%(ids)s)""",
             {"key": key, "ids": [pid for pid in self.ids if pid in values]},
         )
         updates = []
         history = []
-        for pid, computed, reason, final, manual in cr.fetchall():
-            new_class, new_reason = values[pid]
-            new_class = new_class or None
-            new_reason = new_reason or None
+        for pid, computed, final, manual in cr.fetchall():
+            new_class = values[pid][0] or None
             new_final = manual or new_class
-            if (computed, reason, final) != (new_class, new_reason, new_final):
-                updates.append((pid, new_class, new_reason, new_final))
+            if (computed, final) != (new_class, new_final):
+                updates.append((pid, new_class, new_final))
             if (final or None) != new_final:
-                history.append((pid, final, new_final, new_reason))
+                history.append([pid, final, new_final, values[pid][1]])
+        missing = [row[0] for row in history if row[3] is None]
+        if missing:
+            reasons = Partner._kam_compute_class_values(company, Partner.browse(missing))
+            for row in history:
+                if row[3] is None:
+                    row[3] = reasons.get(row[0], (None, None))[1]
         now = fields.Datetime.now()
         uid = self.env.uid
         for chunk in split_every(1000, updates):
@@ -837,20 +919,16 @@ class ResPartner(models.Model):
                 SQL(
                     """UPDATE res_partner p
                           SET abc_class_computed = %(computed)s,
-                              abc_class_reason = %(reason)s,
                               abc_class = %(final)s,
                               write_uid = %(uid)s,
                               write_date = %(now)s
-                         FROM (VALUES %(rows)s) v(id, cls, reason, final)
+                         FROM (VALUES %(rows)s) v(id, cls, final)
                         WHERE p.id = v.id""",
                     computed=_jsonb_set_company("abc_class_computed", "cls", key),
-                    reason=_jsonb_set_company("abc_class_reason", "reason", key),
                     final=_jsonb_set_company("abc_class", "final", key),
                     uid=uid,
                     now=now,
-                    rows=SQL(", ").join(
-                        SQL("(%s, %s::text, %s::text, %s::text)", *row) for row in chunk
-                    ),
+                    rows=SQL(", ").join(SQL("(%s, %s::text, %s::text)", *row) for row in chunk),
                 )
             )
         for chunk in split_every(1000, history):
@@ -875,7 +953,7 @@ class ResPartner(models.Model):
                 )
             )
         if updates:
-            Partner.invalidate_model([*CLASS_FIELDS, "abc_class_reason", "write_uid", "write_date"])
+            Partner.invalidate_model([*CLASS_FIELDS, "write_uid", "write_date"])
         if history:
             self.env["kam.abc.class.history"].invalidate_model()
             Partner.invalidate_model(["abc_class_history_ids"])
