@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, split_every
 
 _logger = logging.getLogger(__name__)
@@ -268,7 +269,7 @@ class CustomerScore(models.Model):
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         batch_size = batch_size or self._get_batch_size()
         partner_ids = partners.commercial_partner_id.ids if partners is not None else None
-        done_ids = []
+        done_ids = {company: [] for company in companies}
         # The candidates of each company in one query: selecting every batch again with
         # "id > last id LIMIT n" scanned all partners per batch (seconds on 100,000).
         candidates = {
@@ -287,7 +288,7 @@ class CustomerScore(models.Model):
             source = self._prepare_figures_table(company, date, subset)
             for batch in split_every(batch_size, candidates[company], list):
                 self._compute_batch(company, batch, date, source=source)
-                done_ids.extend(batch)
+                done_ids[company].extend(batch)
                 done += len(batch)
                 remaining = max(remaining - len(batch), 0)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
@@ -296,10 +297,18 @@ class CustomerScore(models.Model):
                 self._drop_archived_rows(company)
             self._finalize_company(company, date, partner_ids=subset)
         self.env.invalidate_all()
-        domain = [("company_id", "in", companies.ids)]
-        if partner_ids is not None or only_marked:
-            domain.append(("partner_id", "in", list(set(done_ids))))
-        return self.search(domain)
+        if partner_ids is None and not only_marked:
+            return self.search([("company_id", "in", companies.ids)])
+        # The rows computed by this run: per company, the partners done there.
+        return self.search(
+            expression.OR(
+                [
+                    [("company_id", "=", company.id), ("partner_id", "in", ids)]
+                    for company, ids in done_ids.items()
+                ]
+            )
+            or expression.FALSE_DOMAIN
+        )
 
     @api.model
     def _drop_archived_rows(self, company):

@@ -247,3 +247,46 @@ class TestFinalizeRewrites(MainInvoicesCase):
             [("company_id", "=", self.company.id), ("partner_id", "=", self.alpha.id)]
         )
         self.assertEqual(moved, alpha_row.ids)
+
+    def test_partial_run_rewrites_only_its_rows(self):
+        """A run for given partners writes their rows only, placed among all the rows;
+        the others keep their shares until the next full run."""
+        Score = self.env["customer.score"]
+        Score.compute_scores(companies=self.company, date=AS_OF)
+        beta_share = self.row(self.beta).share_of_company_revenue
+        before = self._ctids()
+        self._invoice(self.alpha, "2025-06-01", [(self.product_a, 10, 100.0)])
+        Score.compute_scores(companies=self.company, partners=self.alpha, date=AS_OF)
+        self.env.invalidate_all()
+        after = self._ctids()
+        moved = [row_id for row_id, ctid in after.items() if before[row_id] != ctid]
+        alpha = self.row(self.alpha)
+        self.assertEqual(moved, alpha.ids)
+        self.assertEqual(alpha.revenue_12m, 2250.0)
+        total = sum(Score.search([("company_id", "=", self.company.id)]).mapped("revenue_12m"))
+        self.assertAlmostEqual(alpha.share_of_company_revenue, round(2250 / total * 100, 2))
+        self.assertEqual(self.row(self.beta).share_of_company_revenue, beta_share)
+        Score.compute_scores(companies=self.company, date=AS_OF)
+        self.assertAlmostEqual(
+            self.row(self.beta).share_of_company_revenue, round(100 / total * 100, 2)
+        )
+        self.assertNotEqual(self.row(self.beta).share_of_company_revenue, beta_share)
+
+    def test_marked_run_leaves_companies_without_marks_alone(self):
+        other = self.env["res.company"].create({"name": "Toinen Oy"})
+        companies = self.company | other
+        Score = self.env["customer.score"]
+        Score.compute_scores(companies=companies, date=AS_OF)
+        self.env.cr.execute(
+            "SELECT id, ctid::text FROM customer_score WHERE company_id = %s", [other.id]
+        )
+        before = dict(self.env.cr.fetchall())
+        self.assertTrue(before)
+        self._invoice(self.beta, "2025-06-01", [(self.product_a, 1, 100.0)])
+        rows = Score.compute_scores(companies=companies, only_marked=True, date=AS_OF)
+        self.assertEqual(rows.company_id, self.company)
+        self.assertEqual(rows.partner_id, self.beta)
+        self.env.cr.execute(
+            "SELECT id, ctid::text FROM customer_score WHERE company_id = %s", [other.id]
+        )
+        self.assertEqual(dict(self.env.cr.fetchall()), before)

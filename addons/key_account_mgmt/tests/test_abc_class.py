@@ -82,6 +82,28 @@ class TestCriteriaRule(KamCase):
         self.assertIn("2 of 3 hold, 2 needed", reason)
         self.assertIn("Computed class B", partner.abc_class_explanation)
 
+    def test_reason_follows_the_rule_until_recomputed(self):
+        """The reason is built when shown: after a threshold change it says the rule now
+        gives another class; the recompute writes that class with the rule's reason in
+        the history row, and a salesperson reads the same reason."""
+        partner = self._classify(15_000_000, 30, 50_000)
+        self.assertEqual(partner.abc_class_computed, "B")
+        self.assertNotIn("The rule now gives", partner.abc_class_reason)
+        self.company.kam_b_min_installers = 40
+        partner.invalidate_recordset()
+        self.assertEqual(partner.abc_class_computed, "B")
+        self.assertIn("The rule now gives class C", partner.abc_class_reason)
+        self._recompute(partner)
+        self.assertEqual(partner.abc_class_computed, "C")
+        reason = partner.abc_class_reason
+        self.assertTrue(reason.startswith("Computed class C"), reason)
+        self.assertNotIn("The rule now gives", reason)
+        last = partner.abc_class_history_ids.sorted("id")[-1]
+        self.assertEqual((last.old_class, last.new_class, last.source), ("B", "C", "computed"))
+        self.assertEqual(last.reason, reason)
+        as_sales = partner.with_user(self.salesperson)
+        self.assertEqual(as_sales.abc_class_reason, reason)
+
     def test_per_company_class(self):
         """A shared partner is A in one company and C in the other."""
         self.company2.write(
