@@ -91,14 +91,23 @@ class ResPartner(models.Model):
     @api.model
     def _kam_yearly_purchases(self, company, partners):
         """Yearly purchases = ``revenue_12m`` of the latest scoring run (company currency)."""
-        # Plain SQL: called by key_account_mgmt per batch of thousands of partners.
+        # Plain SQL: called by key_account_mgmt per batch of thousands of partners (the
+        # commercial partners are looked up in the same query, not through the ORM).
         self.env["customer.score"].flush_model(["revenue_12m", "partner_id", "company_id"])
-        query = "SELECT partner_id, revenue_12m FROM customer_score WHERE company_id = %s"
-        params = [company.id]
-        if partners is not None:
-            query += " AND partner_id = ANY(%s)"
-            params.append(partners.commercial_partner_id.ids)
-        self.env.cr.execute(query, params)
+        if partners is None:
+            self.env.cr.execute(
+                "SELECT partner_id, revenue_12m FROM customer_score WHERE company_id = %s",
+                [company.id],
+            )
+        else:
+            self.flush_model(["commercial_partner_id"])
+            self.env.cr.execute(
+                """SELECT s.partner_id, s.revenue_12m FROM customer_score s
+                    WHERE s.company_id = %s
+                      AND s.partner_id IN (SELECT p.commercial_partner_id FROM res_partner p
+                                            WHERE p.id = ANY(%s))""",
+                [company.id, partners.ids],
+            )
         return {partner_id: float(revenue or 0.0) for partner_id, revenue in self.env.cr.fetchall()}
 
     @api.model

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -290,3 +290,16 @@ class TestFinalizeRewrites(MainInvoicesCase):
             "SELECT id, ctid::text FROM customer_score WHERE company_id = %s", [other.id]
         )
         self.assertEqual(dict(self.env.cr.fetchall()), before)
+
+    def test_second_run_same_day_rewrites_nothing(self):
+        """Running again on the same day writes no row (nothing moved); the next day every
+        row gets its new "as of" date."""
+        Score = self.env["customer.score"]
+        Score.compute_scores(companies=self.company, date=AS_OF)
+        before = self._ctids()
+        Score.compute_scores(companies=self.company, date=AS_OF)
+        self.assertEqual(self._ctids(), before)
+        rows = Score.compute_scores(companies=self.company, date=AS_OF + timedelta(days=1))
+        after = self._ctids()
+        self.assertTrue(all(after[row_id] != ctid for row_id, ctid in before.items()))
+        self.assertEqual(set(rows.mapped("date_computed")), {AS_OF + timedelta(days=1)})

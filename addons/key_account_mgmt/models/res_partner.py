@@ -710,21 +710,22 @@ class ResPartner(models.Model):
         if with_reason:
             money = self._kam_money_formatter(company.currency_id)
             texts = self._kam_rule_texts()
+        ordered = [(letter, *thresholds[letter]) for letter in ("A", "B")]
         result = {}
         for partner_id, values in inputs.items():
-            held = {
-                letter: sum(
-                    1
-                    for value, threshold in zip(
-                        (values["turnover"], values["installers"], values["purchases"]),
-                        limits,
-                        strict=True,
-                    )
-                    if value is not None and value > threshold
+            turnover, installers = values["turnover"], values["installers"]
+            purchases = values["purchases"]
+            chosen = "C"
+            # Plain comparisons: this loop runs for every customer of a company.
+            for letter, min_turnover, min_installers, min_purchases in ordered:
+                held = (
+                    (turnover is not None and turnover > min_turnover)
+                    + (installers is not None and installers > min_installers)
+                    + (purchases is not None and purchases > min_purchases)
                 )
-                for letter, limits in thresholds.items()
-            }
-            chosen = next((letter for letter in ("A", "B") if held[letter] >= needed), "C")
+                if held >= needed:
+                    chosen = letter
+                    break
             reason = None
             if with_reason:
                 reason = self._kam_class_reason_text(company, values, chosen, needed, money, texts)
