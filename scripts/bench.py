@@ -21,7 +21,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from statistics import median
 
 from dateutil.relativedelta import relativedelta
@@ -182,14 +182,31 @@ def _window(env, today):
 
 
 def measure_full(env, args):
-    """compute_scores() over every customer of both companies (committed)."""
+    """compute_scores() over every customer of both companies, as of --today (committed):
+    the first run of a new database, else a second run on the same day."""
     scorer, companies = _scorer(env)
+    env.cr.execute("SELECT COUNT(*) FROM customer_score")
+    first = env.cr.fetchone()[0] == 0
     base_rss = _peak_rss_mb()
     t0 = time.perf_counter()
     rows = scorer.compute_scores(companies=companies, date=args.today)
     seconds = time.perf_counter() - t0
     count = len(rows)
     env.cr.commit()
+    return {"seconds": seconds, "rows": count, "rss_before_mb": base_rss, "first_run": first}
+
+
+def measure_nightly(env, args):
+    """The daily run: compute_scores() as of the day after --today, over rows computed as of
+    --today, so every row moves (as-of date, recency). Rolled back: the database stays as
+    of --today between benchmark runs."""
+    scorer, companies = _scorer(env)
+    base_rss = _peak_rss_mb()
+    t0 = time.perf_counter()
+    rows = scorer.compute_scores(companies=companies, date=args.today + timedelta(days=1))
+    seconds = time.perf_counter() - t0
+    count = len(rows)
+    env.cr.rollback()
     return {"seconds": seconds, "rows": count, "rss_before_mb": base_rss}
 
 
@@ -534,6 +551,7 @@ def measure_list(env, args):
 
 MEASURES = {
     "full": measure_full,
+    "nightly": measure_nightly,
     "floor": measure_floor,
     "naive": measure_naive,
     "naive_revenue": measure_naive_revenue,
@@ -673,8 +691,12 @@ def cmd_run(args):
     )
     small_customers = _count(small, CUSTOMERS_SQL)
     floor = _run_measure("floor", db, args.today)
-    full = _run_measure("full", db, args.today)
-    small_full = _run_measure("full", small, args.today)
+    # "full" first: on a new database it is the first run; then the daily run of the next
+    # day, the one that decides whether the scoring fits in a night, and the targets' figure.
+    same_day = _run_measure("full", db, args.today)
+    small_same_day = _run_measure("full", small, args.today)
+    full = _run_measure("nightly", db, args.today)
+    small_full = _run_measure("nightly", small, args.today)
     ours = _run_measure("ours", db, args.today)
     naive = _run_measure("naive", db, args.today)
     naive_revenue = _run_measure("naive_revenue", db, args.today)
@@ -682,9 +704,11 @@ def cmd_run(args):
     listing = _run_measure("list", db, args.today)
 
     k = f"{customers / 1000:,.0f} k"
+    kind = "first run of the database" if same_day["first_run"] else "again the same day"
     rows = [
         _row(
-            f"Full compute_scores(), {k} customers / {lines / 1e6:.2f} M lines",
+            f"Full compute_scores(), daily run (every row moves), {k} customers / "
+            f"{lines / 1e6:.2f} M lines",
             _s(full["seconds"], 1),
             "<= 60 s",
             full["seconds"] / 60,
@@ -693,6 +717,13 @@ def cmd_run(args):
         _row(
             "  of which key_account_mgmt class hook (_kam_recompute_abc_classes)",
             "skipped" if SKIP_HOOK else _s(full["class_hook_seconds"]),
+        ),
+        _row(
+            f"Full compute_scores(), {kind}",
+            _s(same_day["seconds"], 1),
+            "<= 60 s",
+            same_day["seconds"] / 60,
+            same_day["seconds"] <= 60,
         ),
         _row(
             "SQL floor: one GROUP BY, 12-month revenue per partner and company",
@@ -757,7 +788,11 @@ def cmd_run(args):
     print(table)
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     notes = [
-        f"Full run at {small_customers / 1000:,.0f} k customers: {_s(small_full['seconds'])}.",
+        f"Full runs at {small_customers / 1000:,.0f} k customers: daily "
+        f"{_s(small_full['seconds'])}, {kind} {_s(small_same_day['seconds'])}.",
+        "The daily run scores as of the day after the database's date over rows of that "
+        "date, so every row is rewritten, and is rolled back; peak memory is the daily "
+        "run's.",
         f"Posting/cancelling the {incremental['moves']} invoices through the ORM "
         f"(hooks included): {incremental['hooks_seconds']:.1f} s.",
         *(
