@@ -325,9 +325,10 @@ class CustomerScore(models.Model):
         }
         remaining = sum(len(ids) for ids in candidates.values())
         done = 0
+        full = not (only_marked or partner_ids is not None)
         for company in companies:
             ids = candidates[company]
-            if not (only_marked or partner_ids is not None):
+            if full:
                 self._compute_company(company, date, ids, batch_size)
                 done += len(ids)
                 remaining = max(remaining - len(ids), 0)
@@ -347,8 +348,10 @@ class CustomerScore(models.Model):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             self.env.cr.execute("DROP TABLE IF EXISTS customer_score_figures")
             self._finalize_company(company, date, partner_ids=ids)
+        if full:
+            self._reclassify(companies)
         self.env.invalidate_all()
-        if partner_ids is None and not only_marked:
+        if full:
             return self.search([("company_id", "in", companies.ids)])
         # The rows computed by this run: per company, the partners done there.
         return self.search(
@@ -371,7 +374,8 @@ class CustomerScore(models.Model):
         row inserted or updated in the same transaction fires its six foreign-key checks
         again: on the daily run at 100,000 customers that second write was 9 of 31 s.
         (The scheduled action works in resumable batches instead, see
-        ``_cron_compute_scores``.)"""
+        ``_cron_compute_scores``.) The caller reclassifies the customers after, for all
+        the companies of the run at once (``_reclassify``)."""
         cr = self.env.cr
         started = time.monotonic()
         source = self._prepare_figures_table(company, date)
@@ -420,7 +424,6 @@ class CustomerScore(models.Model):
             len(turned_passive),
             time.monotonic() - started,
         )
-        self._reclassify(company)
 
     @api.model
     def _drop_archived_rows(self, company):
@@ -959,8 +962,8 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
 
     @api.model
     def _reclassify(self, company, partner_ids=None):
-        """key_account_mgmt's class recomputation, when installed, for ``partner_ids`` or,
-        after a full run, every customer of the company."""
+        """key_account_mgmt's class recomputation, when installed, in ``company`` (one or
+        more) for ``partner_ids`` or, after a full run, for every customer."""
         hook = getattr(self.env["res.partner"], "_kam_recompute_abc_classes", None)
         if hook:
             partners = None

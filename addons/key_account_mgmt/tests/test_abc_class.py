@@ -104,6 +104,39 @@ class TestCriteriaRule(KamCase):
         as_sales = partner.with_user(self.salesperson)
         self.assertEqual(as_sales.abc_class_reason, reason)
 
+    def test_both_companies_in_one_recompute(self):
+        """One recompute for two companies writes each company's class (one UPDATE per
+        partner) and keeps a class set by hand in the other company."""
+        self.company2.write({"kam_a_min_turnover": 50_000_000, "kam_a_min_installers": 100})
+        partner = self._customer("Molemmat Oy", turnover=25_000_000, installers=60)
+        partner.with_company(self.company2).sudo().with_context(
+            kam_class_sync=True
+        ).abc_class_manual = "A"
+        self._set_purchases(partner, 300_000, self.company)
+        self.env["res.partner"]._kam_recompute_abc_classes(
+            company=self.company | self.company2, partners=partner
+        )
+        partner.invalidate_recordset()
+        self.assertEqual(self._class_in(partner, self.company), "A")
+        in_2 = partner.with_company(self.company2)
+        self.assertEqual(in_2.abc_class_computed, "B")
+        self.assertEqual(in_2.abc_class_manual, "A")
+        self.assertEqual(in_2.abc_class, "A")
+        # Created with its turnover: classified at once (A here, B there); the recompute
+        # after the manual A there logs B -> A there and nothing new here.
+        history = self.env["kam.abc.class.history"].search([("partner_id", "=", partner.id)])
+        self.assertEqual(
+            sorted((h.company_id.id, h.old_class or "", h.new_class) for h in history),
+            sorted(
+                [
+                    (self.company.id, "", "A"),
+                    (self.company2.id, "", "B"),
+                    (self.company2.id, "B", "A"),
+                ]
+            ),
+        )
+        self.assertTrue(all(h.reason for h in history))
+
     def test_per_company_class(self):
         """A shared partner is A in one company and C in the other."""
         self.company2.write(
