@@ -316,6 +316,19 @@ class CustomerScore(models.Model):
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         batch_size = batch_size or self._get_batch_size()
         partner_ids = partners.commercial_partner_id.ids if partners is not None else None
+        full = not (only_marked or partner_ids is not None)
+        if full:
+            # Every customer: the candidates stay in the database (no list of 100,000 ids).
+            counts = {c: self._count_candidates(c, None, False) for c in companies}
+            done, remaining = 0, sum(counts.values())
+            for company in companies:
+                self._compute_company(company, date, batch_size)
+                done += counts[company]
+                remaining -= counts[company]
+                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            self._reclassify(companies)
+            self.env.invalidate_all()
+            return self.search([("company_id", "in", companies.ids)])
         done_ids = {company: [] for company in companies}
         # The candidates of each company in one query: selecting every batch again with
         # "id > last id LIMIT n" scanned all partners per batch (seconds on 100,000).
@@ -325,15 +338,8 @@ class CustomerScore(models.Model):
         }
         remaining = sum(len(ids) for ids in candidates.values())
         done = 0
-        full = not (only_marked or partner_ids is not None)
         for company in companies:
             ids = candidates[company]
-            if full:
-                self._compute_company(company, date, ids, batch_size)
-                done += len(ids)
-                remaining = max(remaining - len(ids), 0)
-                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-                continue
             if not ids:
                 # Nothing marked or given in this company: its rows stay as they are.
                 continue
@@ -348,11 +354,7 @@ class CustomerScore(models.Model):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             self.env.cr.execute("DROP TABLE IF EXISTS customer_score_figures")
             self._finalize_company(company, date, partner_ids=ids)
-        if full:
-            self._reclassify(companies)
         self.env.invalidate_all()
-        if full:
-            return self.search([("company_id", "in", companies.ids)])
         # The rows computed by this run: per company, the partners done there.
         return self.search(
             expression.OR(
@@ -365,7 +367,7 @@ class CustomerScore(models.Model):
         )
 
     @api.model
-    def _compute_company(self, company, date, partner_ids, batch_size):
+    def _compute_company(self, company, date, batch_size):
         """A full run of one company, every score row written once.
 
         The figures of all its customers go to a temporary table, the company-wide ranks
@@ -383,9 +385,12 @@ class CustomerScore(models.Model):
         cr.execute(
             SQL(
                 "CREATE TEMP TABLE customer_score_new ON COMMIT DROP AS %s",
-                self._row_values_sql(company, date, source, partner_ids),
+                self._row_values_sql(
+                    company, date, source, self._candidate_sql(company, None, False)
+                ),
             )
         )
+        customers = cr.rowcount
         cr.execute("DROP TABLE customer_score_figures")
         cr.execute("CREATE UNIQUE INDEX ON customer_score_new (partner_id)")
         cr.execute("ANALYZE customer_score_new")
@@ -408,9 +413,14 @@ class CustomerScore(models.Model):
         )
         cr.execute(self._upsert_sql(ROW_COLUMNS + FINAL_COLUMNS, select))
         written = cr.rowcount
+        cr.execute(
+            """DELETE FROM customer_score_mark
+                WHERE company_id = %s
+                  AND partner_id IN (SELECT partner_id FROM customer_score_new)""",
+            [company.id],
+        )
         cr.execute("DROP TABLE customer_score_new")
         cr.execute("DROP TABLE customer_score_final")
-        self.env["customer.score.mark"]._unmark(company, partner_ids)
         self._drop_archived_rows(company)
         for chunk in split_every(batch_size, turned_passive, list):
             self._notify_passive(company, chunk)
@@ -419,7 +429,7 @@ class CustomerScore(models.Model):
         _logger.info(
             "Customer scoring of %s: %s customers, %s rows written, %s turned passive, %.1f s",
             company.name,
-            len(partner_ids),
+            customers,
             written,
             len(turned_passive),
             time.monotonic() - started,
@@ -633,7 +643,7 @@ SELECT m.partner_id, m.rev12, m.rev_prev, m.cost12, m.inv12, m.ref12, m.first_da
     @api.model
     def _row_values_sql(self, company, date, source, partner_ids):
         """SELECT of the per-customer columns (ROW_COLUMNS, in that order) of ``partner_ids``
-        from the aggregated figures in ``source``."""
+        (a list, or an SQL query of ids) from the aggregated figures in ``source``."""
         windows = self._get_windows(date)
         return SQL(
             """
@@ -649,7 +659,7 @@ WITH figures AS (
            COALESCE(m.days_late, 0) AS days_late
       FROM res_partner b
       LEFT JOIN %(source)s m ON m.partner_id = b.id
-     WHERE b.id = ANY(%(ids)s)
+     WHERE %(partner_filter)s
 )
 SELECT f.partner_id AS partner_id, %(company)s AS company_id, %(currency)s AS currency_id,
        f.user_id AS user_id, %(date)s::date AS date_computed,
@@ -676,7 +686,11 @@ SELECT f.partner_id AS partner_id, %(company)s AS company_id, %(currency)s AS cu
   FROM figures f
 """,
             source=source,
-            ids=list(partner_ids),
+            partner_filter=(
+                SQL("b.id IN (%s)", partner_ids)
+                if isinstance(partner_ids, SQL)
+                else SQL("b.id = ANY(%s)", list(partner_ids))
+            ),
             company=company.id,
             currency=company.currency_id.id,
             dp=company.currency_id.decimal_places,

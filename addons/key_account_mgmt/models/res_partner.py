@@ -820,15 +820,14 @@ class ResPartner(models.Model):
 
     @api.model
     def _kam_classifiable_domain(self, company):
-        """Commercial customer companies that get a class in ``company``."""
+        """Commercial customer companies that get a class in ``company`` (several
+        companies: in any of them)."""
         own_partners = self.env["res.company"].sudo().search([]).partner_id.ids
         return [
             ("is_company", "=", True),
             ("parent_id", "=", False),
             ("id", "not in", own_partners),
-            "|",
-            ("company_id", "=", False),
-            ("company_id", "=", company.id),
+            ("company_id", "in", [False, *company.ids]),
         ]
 
     @api.model
@@ -844,32 +843,58 @@ class ResPartner(models.Model):
         Returns the number of partners whose final class changed.
         """
         companies = company or self.env["res.company"].sudo().search([])
-        targets = {}
-        for comp in companies:
-            Partner = self.sudo().with_company(comp)
-            if partners is not None:
-                found = partners.sudo().commercial_partner_id.filtered(
-                    lambda p, c=comp: not p.company_id or p.company_id == c
-                )
-                targets[comp] = set(found.ids)
-            else:
-                targets[comp] = set(
-                    Partner.search(self._kam_classifiable_domain(comp), order="id").ids
-                )
         changed = 0
-        for batch_ids in split_every(RECOMPUTE_BATCH, sorted(set().union(*targets.values()))):
+        for batch in self._kam_recompute_batches(companies, partners):
             values = {}
-            for comp in companies:
-                ids = [pid for pid in batch_ids if pid in targets[comp]]
-                if ids:
-                    Partner = self.sudo().with_company(comp)
-                    values[comp] = Partner._kam_compute_class_values(
-                        comp, Partner.browse(ids), with_reason=False
-                    )
+            for comp, ids in batch.items():
+                Partner = self.sudo().with_company(comp)
+                values[comp] = Partner._kam_compute_class_values(
+                    comp, Partner.browse(ids), with_reason=False
+                )
             changed += self.sudo()._kam_apply_class_values(values)
             # Memory stays flat over 100,000 partners: nothing of a batch is kept.
             self.env.invalidate_all()
         return changed
+
+    @api.model
+    def _kam_recompute_batches(self, companies, partners=None):
+        """Batches of partners to classify: ``{company: [partner ids]}`` per batch.
+
+        Given ``partners``: their commercial partners. Otherwise every classifiable
+        customer of the companies, read batch by batch in id order (never all ids at
+        once: the memory of a run over 100,000 customers stays that of one batch)."""
+        if partners is not None:
+            commercial = partners.sudo().commercial_partner_id
+            for chunk in split_every(RECOMPUTE_BATCH, commercial.ids):
+                batch = {}
+                for comp in companies:
+                    ids = [
+                        p.id
+                        for p in commercial.browse(chunk)
+                        if not p.company_id or p.company_id == comp
+                    ]
+                    if ids:
+                        batch[comp] = ids
+                yield batch
+            return
+        Partner = self.sudo().with_context(active_test=True)
+        domain = self._kam_classifiable_domain(companies)
+        last = 0
+        while True:
+            ids = Partner.search(
+                [*domain, ("id", ">", last)], order="id", limit=RECOMPUTE_BATCH
+            ).ids
+            if not ids:
+                return
+            last = ids[-1]
+            self.env.cr.execute("SELECT id, company_id FROM res_partner WHERE id = ANY(%s)", [ids])
+            owners = dict(self.env.cr.fetchall())
+            batch = {}
+            for comp in companies:
+                in_comp = [pid for pid in ids if owners[pid] in (None, comp.id)]
+                if in_comp:
+                    batch[comp] = in_comp
+            yield batch
 
     def _kam_apply_computed_classes(self, company, values):
         """Write computed classes of one company given as ``{id: (class, reason or None)}``
