@@ -909,12 +909,16 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                         THEN GREATEST(1 - cs.avg_days_late / 60.0, 0) ELSE 0 END AS f_payment
               FROM %(rows)s cs
              WHERE cs.company_id = %(company)s
+            -- Sorted as float8, summed as numeric: sorting numeric was a third slower, and
+            -- amounts with 2 decimals keep their order and ties as float8.
             WINDOW w_all AS (PARTITION BY cs.revenue_12m > 0),
                    w_order AS (PARTITION BY cs.revenue_12m > 0
-                               ORDER BY cs.revenue_12m DESC, cs.partner_id
+                               ORDER BY cs.revenue_12m::float8 DESC, cs.partner_id
                                ROWS UNBOUNDED PRECEDING),
-                   w_desc AS (PARTITION BY cs.revenue_12m > 0 ORDER BY cs.revenue_12m DESC),
-                   w_margin AS (PARTITION BY cs.revenue_12m > 0 ORDER BY cs.margin_percent),
+                   w_desc AS (PARTITION BY cs.revenue_12m > 0
+                              ORDER BY cs.revenue_12m::float8 DESC),
+                   w_margin AS (PARTITION BY cs.revenue_12m > 0
+                                ORDER BY cs.margin_percent::float8),
                    w_frequency AS (PARTITION BY cs.revenue_12m > 0
                                    ORDER BY cs.invoice_count_12m)
         ) r
@@ -1022,10 +1026,10 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                 """
 WITH ranked AS (
     SELECT revenue_12m,
-           SUM(revenue_prev_12m) OVER (ORDER BY revenue_prev_12m DESC, partner_id
+           SUM(revenue_prev_12m) OVER (ORDER BY revenue_prev_12m::float8 DESC, partner_id
                                        ROWS UNBOUNDED PRECEDING)
                / NULLIF(SUM(revenue_prev_12m) OVER (), 0) * 100 AS cum_share,
-           ROW_NUMBER() OVER (ORDER BY revenue_prev_12m DESC, partner_id) AS rank
+           ROW_NUMBER() OVER (ORDER BY revenue_prev_12m::float8 DESC, partner_id) AS rank
       FROM %(rows)s
      WHERE company_id = %(company)s AND revenue_prev_12m > 0
 )
