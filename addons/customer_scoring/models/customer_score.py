@@ -833,7 +833,7 @@ RETURNING cs.partner_id, cs.lifecycle_stage
         of the company's customers, ranked over every row of the company in ``rows`` (the
         score table, or the new rows of a full run); only ``partner_ids`` if given."""
         total = self._company_revenue(company, rows)
-        retention = self._retention_by_class(company, rows)
+        retention = self._company_retention(company, rows, full=partner_ids is None)
         classes = [value for value, _label in VALUE_CLASSES]
         rates = {cls: retention.get(cls, retention[None]) for cls in classes}
         case_rate = SQL(
@@ -1046,6 +1046,22 @@ SELECT %(class_case)s AS value_class, COUNT(*), COUNT(*) FILTER (WHERE r.revenue
         rates = {value_class: kept / buyers for value_class, buyers, kept in rows if buyers}
         buyers = sum(row[1] for row in rows)
         rates[None] = (sum(row[2] for row in rows) / buyers) if buyers else 0.0
+        return rates
+
+    @api.model
+    def _company_retention(self, company, rows, full):
+        """Retention rates by class (see ``_retention_by_class``). A full run computes and
+        keeps them on the company; a partial run reuses those of the last full run (a
+        yearly figure over every customer, which a few rescored customers barely move:
+        computing it again was a sixth of the hourly run)."""
+        kept = company.sudo().score_retention_rates
+        if not full and kept:
+            return {(None if key == "*" else key): rate for key, rate in kept.items()}
+        rates = self._retention_by_class(company, rows)
+        if full:
+            company.sudo().score_retention_rates = {
+                ("*" if key is None else key): rate for key, rate in rates.items()
+            }
         return rates
 
     @api.model

@@ -53,6 +53,14 @@ class ResCompany(models.Model):
     score_concentration_threshold = fields.Float(
         string="Concentration warning above (%)", default=15.0
     )
+    score_retention_rates = fields.Json(
+        string="Retention Rates of the Last Full Run",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Share of last year's buyers who bought again, per value class ('*': all), as "
+        "computed by the last full scoring run; partial runs reuse them.",
+    )
     score_clv_horizon_years = fields.Integer(string="CLV horizon (years)", default=5)
     score_clv_discount_rate = fields.Float(string="CLV discount rate (%)", default=10.0)
 

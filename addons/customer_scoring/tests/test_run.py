@@ -303,3 +303,19 @@ class TestFinalizeRewrites(MainInvoicesCase):
         after = self._ctids()
         self.assertTrue(all(after[row_id] != ctid for row_id, ctid in before.items()))
         self.assertEqual(set(rows.mapped("date_computed")), {AS_OF + timedelta(days=1)})
+
+    def test_partial_run_reuses_the_retention_of_the_full_run(self):
+        Score = self.env["customer.score"]
+        Score.compute_scores(companies=self.company, date=AS_OF)
+        kept = self.company.score_retention_rates
+        self.assertIn("*", kept)
+        alpha_class = self.row(self.alpha).abc_value_class
+        self.assertEqual(self.row(self.alpha).retention_rate, round(kept[alpha_class] * 100, 2))
+        # A partial run takes the kept rates, not a new computation ...
+        self.company.score_retention_rates = dict(kept, **{alpha_class: 0.5})
+        Score.compute_scores(companies=self.company, partners=self.alpha, date=AS_OF)
+        self.assertEqual(self.row(self.alpha).retention_rate, 50.0)
+        # ... and the next full run computes and keeps them again.
+        Score.compute_scores(companies=self.company, date=AS_OF)
+        self.assertEqual(self.company.score_retention_rates, kept)
+        self.assertEqual(self.row(self.alpha).retention_rate, round(kept[alpha_class] * 100, 2))
