@@ -881,14 +881,17 @@ class ResPartner(models.Model):
         domain = self._kam_classifiable_domain(companies)
         last = 0
         while True:
-            ids = Partner.search(
-                [*domain, ("id", ">", last)], order="id", limit=RECOMPUTE_BATCH
-            ).ids
-            if not ids:
-                return
-            last = ids[-1]
-            self.env.cr.execute("SELECT id, company_id FROM res_partner WHERE id = ANY(%s)", [ids])
+            query = Partner._search([*domain, ("id", ">", last)], order="id", limit=RECOMPUTE_BATCH)
+            self.env.cr.execute(
+                query.select(
+                    SQL.identifier(query.table, "id"), SQL.identifier(query.table, "company_id")
+                )
+            )
             owners = dict(self.env.cr.fetchall())
+            if not owners:
+                return
+            ids = sorted(owners)
+            last = ids[-1]
             batch = {}
             for comp in companies:
                 in_comp = [pid for pid in ids if owners[pid] in (None, comp.id)]
