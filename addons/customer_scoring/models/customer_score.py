@@ -302,10 +302,14 @@ class CustomerScore(models.Model):
             (default: every customer partner of each company)
         :param date: the "as of" date (default: today)
         :param only_marked: only the partners marked by posted / cancelled invoices
-        :param batch_size: partners per batch (default 5000 or the system parameter
-            ``customer_scoring.batch_size``)
+        :param batch_size: partners per batch of a partial run, and per chunk of
+            passive-customer activities (default 5000 or the system parameter
+            ``customer_scoring.batch_size``); a full run works per company in SQL
+            (``_compute_company``)
 
         Every row is overwritten, never incremented, so running twice gives the same rows.
+        A full run writes every row that moved; a partial run (``partners`` or
+        ``only_marked``) writes only its customers' rows (see ``_finalize_company``).
         """
         self._check_scoring_access()
         self._acquire_lock()
