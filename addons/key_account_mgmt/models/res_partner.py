@@ -866,13 +866,25 @@ class ResPartner(models.Model):
         companies = company or self.env["res.company"].sudo().search([])
         changed = 0
         for batch in self._kam_recompute_batches(companies, partners):
+            current = self._kam_read_classes(sorted({pid for ids in batch.values() for pid in ids}))
             values = {}
             for comp, ids in batch.items():
                 Partner = self.sudo().with_company(comp)
-                values[comp] = Partner._kam_compute_class_values(
-                    comp, Partner.browse(ids), with_reason=False
-                )
-            changed += self.sudo()._kam_apply_class_values(values)
+                key = str(comp.id)
+                # A partner without a class here gets one now, and a history row with the
+                # rule's reason: its reason comes with its letter. The others get letters
+                # only; reasons follow for those whose class changes.
+                first = [pid for pid in ids if pid in current and key not in current[pid][1]]
+                known = [pid for pid in ids if pid in current and key in current[pid][1]]
+                values[comp] = {}
+                for part, with_reason in ((first, True), (known, False)):
+                    if part:
+                        values[comp].update(
+                            Partner._kam_compute_class_values(
+                                comp, Partner.browse(part), with_reason=with_reason
+                            )
+                        )
+            changed += self.sudo()._kam_apply_class_values(values, current=current)
             # Memory stays flat over 100,000 partners: nothing of a batch is kept.
             self.env.invalidate_all()
         return changed
@@ -926,8 +938,25 @@ class ResPartner(models.Model):
         return self._kam_apply_class_values({company: values})
 
     @api.model
-    def _kam_apply_class_values(self, values_by_company):
-        """Write computed classes given as ``{company: {id: (class, reason or None)}}``.
+    def _kam_read_classes(self, ids):
+        """``{id: (computed, final, manual)}``: the class columns of the partners, as
+        dicts keyed by company id (the jsonb of the company-dependent fields)."""
+        self.env["res.partner"].flush_model(list(CLASS_FIELDS))
+        self.env.cr.execute(
+            """SELECT id, abc_class_computed, abc_class, abc_class_manual
+                 FROM res_partner WHERE id = ANY(%s)""",
+            [list(ids)],
+        )
+        return {
+            pid: (dict(computed or {}), dict(final or {}), manual or {})
+            for pid, computed, final, manual in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _kam_apply_class_values(self, values_by_company, current=None):
+        """Write computed classes given as ``{company: {id: (class, reason or None)}}``
+        (``current``: the partners' class columns if already read, see
+        ``_kam_read_classes``).
 
         Set-based: one read of the current values, then one SQL update per changed
         partner for all the companies (the company-dependent fields are jsonb columns
@@ -941,17 +970,9 @@ class ResPartner(models.Model):
         if not ids:
             return 0
         Partner = self.env["res.partner"]
-        Partner.flush_model(list(CLASS_FIELDS))
         cr = self.env.cr
-        cr.execute(
-            """SELECT id, abc_class_computed, abc_class, abc_class_manual
-                 FROM res_partner WHERE id = ANY(%s)""",
-            [ids],
-        )
-        current = {
-            pid: (dict(computed or {}), dict(final or {}), manual or {})
-            for pid, computed, final, manual in cr.fetchall()
-        }
+        if current is None:
+            current = self._kam_read_classes(ids)
         moved = set()
         history = []
         for company, values in values_by_company.items():
