@@ -76,6 +76,22 @@ FINAL_COLUMNS = (
     "score_evaluative",
     "score",
 )
+
+
+def _assign_moved_sql(columns, source):
+    """SQL for writing ``columns`` of customer_score ``cs`` from ``source`` (an alias):
+    the SET list, and the condition that one of them moved (rows that did not move are
+    not rewritten)."""
+    cols = [SQL.identifier(name) for name in columns]
+    sets = SQL(", ").join(SQL("%s = %s.%s", col, source, col) for col in cols)
+    moved = SQL(
+        "(%s) IS DISTINCT FROM (%s)",
+        SQL(", ").join(SQL("cs.%s", col) for col in cols),
+        SQL(", ").join(SQL("%s.%s", source, col) for col in cols),
+    )
+    return sets, moved
+
+
 # Advisory lock key ("customer_scoring" in a bigint); one scoring run per database at a time.
 SCORING_LOCK_KEY = 0x4353434F52494E47
 DEFAULT_BATCH_SIZE = 5000
@@ -712,9 +728,10 @@ SELECT f.partner_id AS partner_id, %(company)s AS company_id, %(currency)s AS cu
         rewritten (a second run on the same day). Returns partner and lifecycle stage of
         the rows written."""
         cols = [SQL.identifier(name) for name in columns]
-        moved = [
-            SQL.identifier(name) for name in columns if name not in ("partner_id", "company_id")
-        ]
+        sets, moved = _assign_moved_sql(
+            [name for name in columns if name not in ("partner_id", "company_id")],
+            SQL("EXCLUDED"),
+        )
         return SQL(
             """
 INSERT INTO customer_score AS cs (%(cols)s, create_uid, create_date, write_uid, write_date)
@@ -724,16 +741,15 @@ ON CONFLICT (partner_id, company_id) DO UPDATE SET
     %(sets)s,
     write_uid = EXCLUDED.write_uid,
     write_date = EXCLUDED.write_date
-WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
+WHERE %(moved)s
 RETURNING cs.partner_id, cs.lifecycle_stage
 """,
             cols=SQL(", ").join(cols),
             v_cols=SQL(", ").join(SQL("v.%s", col) for col in cols),
             uid=self.env.uid,
             select=select,
-            sets=SQL(", ").join(SQL("%s = EXCLUDED.%s", col, col) for col in moved),
-            old=SQL(", ").join(SQL("cs.%s", col) for col in moved),
-            new=SQL(", ").join(SQL("EXCLUDED.%s", col) for col in moved),
+            sets=sets,
+            moved=moved,
         )
 
     @api.model
@@ -964,18 +980,16 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
             # for empty and joins it to itself with a nested loop.
             self.env.cr.execute("ANALYZE customer_score")
         self._prepare_final_table(company, SQL("customer_score"), partner_ids)
-        cols = [SQL.identifier(name) for name in FINAL_COLUMNS]
+        sets, moved = _assign_moved_sql(FINAL_COLUMNS, SQL("y"))
         self.env.cr.execute(
             SQL(
                 """UPDATE customer_score cs SET %(sets)s
                      FROM customer_score_final y
                     WHERE y.partner_id = cs.partner_id AND cs.company_id = %(company)s
-                      -- Rows whose figures did not move are not rewritten.
-                      AND (%(old)s) IS DISTINCT FROM (%(new)s)""",
-                sets=SQL(", ").join(SQL("%s = y.%s", col, col) for col in cols),
+                      AND %(moved)s""",
+                sets=sets,
                 company=company.id,
-                old=SQL(", ").join(SQL("cs.%s", col) for col in cols),
-                new=SQL(", ").join(SQL("y.%s", col) for col in cols),
+                moved=moved,
             )
         )
         self.env.cr.execute("DROP TABLE customer_score_final")
