@@ -628,7 +628,12 @@ class ResPartner(models.Model):
                 WHERE id = ANY(%s) AND customer_turnover <> 0""",
             [partners.ids],
         )
-        rows = self.env.cr.fetchall()
+        return self._kam_convert_turnovers(company, self.env.cr.fetchall())
+
+    @api.model
+    def _kam_convert_turnovers(self, company, rows):
+        """``{partner id: amount in the company currency}`` from rows ``(partner id,
+        turnover, turnover currency id)`` with a turnover; one rate per currency."""
         today = fields.Date.context_today(self)
         Currency = self.env["res.currency"]
         target = company.currency_id
@@ -651,19 +656,23 @@ class ResPartner(models.Model):
             return {}
         self.env["res.partner"].flush_model()
         self.env.cr.execute(
-            "SELECT id, commercial_partner_id, installer_count FROM res_partner WHERE id = ANY(%s)",
+            """SELECT id, commercial_partner_id, installer_count, customer_turnover,
+                      kam_turnover_currency_id
+                 FROM res_partner WHERE id = ANY(%s)""",
             [partners.ids],
         )
         rows = self.env.cr.fetchall()
         purchases = self._kam_yearly_purchases(company, partners)
-        turnovers = self._kam_turnovers_in_company_currency(company, partners)
+        turnovers = self._kam_convert_turnovers(
+            company, [(pid, amount, cur) for pid, _c, _i, amount, cur in rows if amount]
+        )
         return {
             partner_id: {
                 "turnover": turnovers.get(partner_id),
                 "installers": installers or None,
                 "purchases": purchases.get(commercial_id or partner_id) or None,
             }
-            for partner_id, commercial_id, installers in rows
+            for partner_id, commercial_id, installers, _amount, _currency in rows
         }
 
     @api.model
@@ -691,7 +700,7 @@ class ResPartner(models.Model):
         inputs = self._kam_class_inputs(company, partners)
         needed = 3 if company.kam_class_rule_mode == "all_three" else 2
         thresholds = self._kam_class_thresholds(company)
-        rule = self._kam_reason_context(company, needed) if with_reason else None
+        rule = self._kam_reason_context(company, needed, thresholds) if with_reason else None
         ordered = [(letter, *thresholds[letter]) for letter in ("A", "B")]
         result = {}
         for partner_id, values in inputs.items():
@@ -715,14 +724,13 @@ class ResPartner(models.Model):
         return result
 
     @api.model
-    def _kam_reason_context(self, company, needed):
+    def _kam_reason_context(self, company, needed, thresholds):
         """What the reasons of one company share, formatted once per call: the heads, and
         per class each criterion's label, threshold (as text too), formatter and sentence
         for a missing value. Formatting them again for every partner was half the time
         of the reasons of a first classification."""
         texts = self._kam_rule_texts()
         money = self._kam_money_formatter(company.currency_id)
-        thresholds = self._kam_class_thresholds(company)
         labels = (
             (texts["turnover"], money),
             (texts["installers"], str),
@@ -931,11 +939,6 @@ class ResPartner(models.Model):
                 if in_comp:
                     batch[comp] = in_comp
             yield batch
-
-    def _kam_apply_computed_classes(self, company, values):
-        """Write computed classes of one company given as ``{id: (class, reason or None)}``
-        (see ``_kam_apply_class_values``)."""
-        return self._kam_apply_class_values({company: values})
 
     @api.model
     def _kam_read_classes(self, ids):
