@@ -103,3 +103,31 @@ create_db_with_modules() {
     log "Installing $OUR_MODULES into $db"
     odoo_run -d "$db" -i "$OUR_MODULES" --stop-after-init --log-level=warn
 }
+
+# Browser tours: every test tagged kam_tour, run by Odoo's own test runner (it starts the
+# HTTP server and headless Chromium). Fails when a tour fails, when Chromium is missing
+# (the tour base class turns Odoo's skip into a failure) or when fewer tours ran than the
+# tour files define.
+run_tours() {
+    local db="$1" log expected ran
+    command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
+        || die "Chromium not found: the browser tours need it (Debian package 'chromium')."
+    "$PYTHON" -c 'import websocket' 2>/dev/null \
+        || die "websocket-client not found: pip install -r requirements.txt"
+    expected=$(cat addons/*/tests/test_tour_*.py | grep -c '^    def test_' || true)
+    log="$(mktemp /tmp/kam_tours.XXXXXX.log)"
+    log "Running $expected browser tours on database $db (log: $log)"
+    set +e
+    odoo_run -d "$db" --test-tags="${KAM_TOUR_TAGS:-kam_tour}" --stop-after-init \
+        --http-port="${KAM_TOUR_HTTP_PORT:-8169}" --log-level=info --max-cron-threads=0 >"$log" 2>&1
+    local rc=$?
+    set -e
+    grep -E "(ERROR|FAIL|CRITICAL).*|odoo.tests.stats|tests when loading database" "$log" | tail -40 >&2
+    ran=$(sed -nE 's/.* of ([0-9]+) tests when loading database.*/\1/p' "$log" | tail -1)
+    [ "$rc" -eq 0 ] || die "browser tours failed (odoo exit $rc, see $log)"
+    [ -n "$ran" ] || die "browser tours: no test report in $log"
+    if [ -z "${KAM_TOUR_TAGS:-}" ] && [ "$ran" -lt "$expected" ]; then
+        die "browser tours: $ran ran, $expected defined"
+    fi
+    log "Browser tours: $ran passed"
+}

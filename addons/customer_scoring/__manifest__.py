@@ -19,6 +19,9 @@
         "views/res_config_settings_views.xml",
         "views/customer_scoring_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["customer_scoring/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": False,
 }

@@ -27,6 +27,9 @@
         "report/kam_account_plan_report.xml",
         "views/key_account_mgmt_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["key_account_mgmt/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": True,
 }

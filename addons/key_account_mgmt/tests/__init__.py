@@ -9,3 +9,4 @@ from . import test_security
 from . import test_views
 from . import test_followup
 from . import test_review_fixes
+from . import test_tour_smoke
