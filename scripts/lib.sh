@@ -129,5 +129,6 @@ run_tours() {
     if [ -z "${KAM_TOUR_TAGS:-}" ] && [ "$ran" -lt "$expected" ]; then
         die "browser tours: $ran ran, $expected defined"
     fi
+    TOURS_RAN="$ran"
     log "Browser tours: $ran passed"
 }

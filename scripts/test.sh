@@ -16,9 +16,10 @@ create_db_with_modules "$DB"
 log "Running tests on database $DB"
 set +e
 # The browser tours (test_tour_*.py) need Odoo's HTTP server: Odoo's own runner runs them below.
+pytest_log="$(mktemp /tmp/kam_pytest.XXXXXX.log)"
 pytest --odoo-config="$ODOO_CONF" --odoo-database="$DB" --ignore-glob='*/test_tour_*.py' \
-    addons/key_account_mgmt/tests addons/customer_scoring/tests tests "$@"
-rc=$?
+    addons/key_account_mgmt/tests addons/customer_scoring/tests tests "$@" | tee "$pytest_log"
+rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" -eq 5 ]; then
     die "pytest collected no tests (exit 5): that is a failure, not a pass."
@@ -26,12 +27,15 @@ elif [ "$rc" -ne 0 ]; then
     die "tests failed (pytest exit $rc)"
 fi
 
+model_tests=$(sed -nE 's/.*=+ ([0-9]+) passed.*/\1/p' "$pytest_log" | tail -1)
+tours="skipped (KAM_SKIP_TOURS=1)"
 if [ "${KAM_SKIP_TOURS:-0}" != "1" ]; then
     run_tours "$DB"
+    tours="$TOURS_RAN passed"
 fi
 
 log "ruff check"
 ruff check addons tests scripts
 log "ruff format --check"
 ruff format --check addons tests scripts
-log "All tests and checks passed in $(( $(date +%s) - start )) s"
+log "All tests and checks passed in $(( $(date +%s) - start )) s: ${model_tests:-?} model tests, browser tours $tours, ruff clean"
