@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from .kam_activity import close_activities, schedule_activity_once
 
-# Seed 004: the plan is reviewed quarterly by sales management with the KAM.
+# The key-account process study: the plan is reviewed quarterly by sales management with the KAM.
 REVIEW_INTERVAL_MONTHS = 3
 REVIEW_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_plan_review"
 

@@ -31,33 +31,51 @@ meetings AS (
       JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = e.id
       JOIN res_partner contact ON contact.id = rel.res_partner_id
      WHERE e.active
-       AND contact.kam_stakeholder_group_id IS NOT NULL
        AND contact.commercial_partner_id IN (SELECT partner_id FROM accounts)
        AND NOT EXISTS (
            SELECT 1 FROM calendar_attendee att
             WHERE att.event_id = e.id AND att.partner_id = contact.id
               AND att.state = 'declined')
      GROUP BY 1, 2
+),
+targets AS (
+    SELECT acc.partner_id, acc.company_id, t.stakeholder_group_id AS group_id,
+           t.meetings_per_year, t.as_needed
+      FROM accounts acc
+      JOIN kam_meeting_target t
+        ON t.company_id = acc.company_id AND t.abc_class = acc.abc_class AND t.active
+),
+lines AS (
+    -- Every group with a target, and every group met without one (contacts without a
+    -- group too): the table then adds up to the meetings the over-served rule counts.
+    SELECT partner_id, company_id, group_id FROM targets
+    UNION
+    SELECT acc.partner_id, acc.company_id, m.group_id
+      FROM accounts acc
+      JOIN meetings m ON m.partner_id = acc.partner_id
+     WHERE m.held > 0 OR m.planned > 0
 )
-SELECT acc.partner_id::bigint * 1000000 + t.id AS id,
-       acc.partner_id,
-       acc.company_id,
+SELECT (l.partner_id::bigint * 1000 + l.company_id) * 100000 + COALESCE(l.group_id, 0) AS id,
+       l.partner_id,
+       l.company_id,
        acc.key_account_manager_id,
        acc.abc_class,
-       t.stakeholder_group_id,
-       t.meetings_per_year AS meetings_target,
+       l.group_id AS stakeholder_group_id,
+       (t.partner_id IS NOT NULL) AS has_target,
+       COALESCE(t.meetings_per_year, 0) AS meetings_target,
        COALESCE(t.as_needed, FALSE) AS as_needed,
        COALESCE(m.held, 0) AS meetings_held,
        COALESCE(m.planned, 0) AS meetings_planned,
-       (NOT COALESCE(t.as_needed, FALSE)
+       (t.partner_id IS NOT NULL AND NOT COALESCE(t.as_needed, FALSE)
         AND COALESCE(m.held, 0) < COALESCE(t.meetings_per_year, 0)) AS is_behind
-  FROM accounts acc
-  JOIN kam_meeting_target t
-    ON t.company_id = acc.company_id AND t.abc_class = acc.abc_class AND t.active
+  FROM lines l
+  JOIN accounts acc ON acc.partner_id = l.partner_id AND acc.company_id = l.company_id
+  LEFT JOIN targets t
+    ON t.partner_id = l.partner_id AND t.company_id = l.company_id
+   AND t.group_id IS NOT DISTINCT FROM l.group_id
   LEFT JOIN meetings m
-    ON m.partner_id = acc.partner_id AND m.group_id = t.stakeholder_group_id
+    ON m.partner_id = l.partner_id AND m.group_id IS NOT DISTINCT FROM l.group_id
 """
-
 BEHIND_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_meetings_behind"
 
 
@@ -77,6 +95,7 @@ class KamMeetingStatus(models.Model):
     stakeholder_group_id = fields.Many2one(
         "kam.stakeholder.group", string="Stakeholder Group", readonly=True
     )
+    has_target = fields.Boolean(readonly=True)
     meetings_target = fields.Integer(string="Target per Year", readonly=True)
     as_needed = fields.Boolean(readonly=True)
     meetings_held = fields.Integer(string="Held (12 months)", readonly=True)
@@ -93,9 +112,12 @@ class KamMeetingStatus(models.Model):
 
     def _compute_target_display(self):
         for row in self:
-            row.target_display = (
-                self.env._("as needed") if row.as_needed else str(row.meetings_target)
-            )
+            if not row.has_target:
+                row.target_display = self.env._("no target")
+            elif row.as_needed:
+                row.target_display = self.env._("as needed")
+            else:
+                row.target_display = str(row.meetings_target)
 
     @api.model
     def _kam_fetch_status(self, now=None, partner_ids=None):

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 from .res_partner import ABC_CLASSES
 
-# Seed 001's example of what each class gets (our wording); editable per company.
+# The value-based classification study's example of what each class gets (our
+# wording); editable per company.
 DEFAULT_SERVICE_LEVELS = {
     "A": {
         "scope": "Full service: named key account manager, joint account plan, "

@@ -9,7 +9,7 @@ SWOT_TYPES = [
     ("opportunity", "Opportunity"),
     ("threat", "Threat"),
 ]
-# Seed 004: a SWOT is updated at least once a year.
+# The key-account process study: a SWOT is updated at least once a year.
 SWOT_VALID_MONTHS = 12
 
 
@@ -32,7 +32,10 @@ class KamSwotItem(models.Model):
     )
     swot_type = fields.Selection(SWOT_TYPES, string="Type", required=True)
     description = fields.Text(required=True)
-    impact = fields.Integer(default=3, required=True, help="1 (small) to 5 (decisive).")
+    # A sum of impacts means nothing: the grouped list shows no total.
+    impact = fields.Integer(
+        default=3, required=True, aggregator=None, help="1 (small) to 5 (decisive)."
+    )
     date = fields.Date(
         string="Last Reviewed",
         required=True,

@@ -49,7 +49,9 @@ class TestMeetingTargets(KamCase):
             self.env["kam.stakeholder.group"].browse(row["stakeholder_group_id"]).name: (
                 row["meetings_held"],
                 row["meetings_planned"],
-                None if row["as_needed"] else row["meetings_target"],
+                "none"
+                if not row["has_target"]
+                else (None if row["as_needed"] else row["meetings_target"]),
                 row["is_behind"],
             )
             for row in self.env["kam.meeting.status"]._kam_fetch_status(
@@ -147,20 +149,45 @@ class TestMeetingTargets(KamCase):
                 "Procurement": (2, 1, 4, True),
                 "Project managers": (1, 0, 12, True),
                 "Marketing": (0, 0, 2, True),
+                # The contact without a stakeholder group: shown, no target, not behind.
+                False: (1, 0, "none", False),
             },
         )
 
     def test_class_b_has_no_marketing_target(self):
         self.account.abc_class_manual = "B"
         status = self._status(self.account)
-        self.assertEqual(set(status), {"Procurement", "Project managers"})
+        self.assertEqual(set(status), {"Procurement", "Project managers", False})
         self.assertEqual(status["Procurement"], (2, 1, 2, False))
+
+    def test_group_met_without_target_is_shown(self):
+        """Class B has no marketing target: the marketing meetings still show, not behind."""
+        self.account.abc_class_manual = "B"
+        marketing = self._contact(self.account, "Minna Marketing", "marketing")
+        self._event("marketing 1", datetime(2026, 2, 1, 9), marketing)
+        self._event("marketing 2", datetime(2026, 2, 2, 9), marketing)
+        self._event("marketing old", datetime(2025, 1, 2, 9), marketing)
+        status = self._status(self.account)
+        self.assertEqual(status["Marketing"], (2, 0, "none", False))
+        rows = self.env["kam.meeting.status"].search(
+            [("partner_id", "=", self.account.id), ("company_id", "=", self.company.id)]
+        )
+        row = rows.filtered(lambda r: r.stakeholder_group_id == self.groups["marketing"])
+        self.assertEqual(row.target_display, "no target")
+        self.assertFalse(row.is_behind)
+        # Only the old meeting: nothing to show for the group.
+        self.env["calendar.event"].search([("name", "in", ["marketing 1", "marketing 2"])]).unlink()
+        self.assertNotIn("Marketing", self._status(self.account))
 
     def test_class_c_as_needed_never_behind(self):
         self.account.abc_class_manual = "C"
         self.assertEqual(
             self._status(self.account),
-            {"Procurement": (2, 1, 1, False), "Project managers": (1, 0, None, False)},
+            {
+                "Procurement": (2, 1, 1, False),
+                "Project managers": (1, 0, None, False),
+                False: (1, 0, "none", False),
+            },
         )
 
     def test_edited_target_is_used(self):
@@ -208,7 +235,11 @@ class TestMeetingTargets(KamCase):
         )
         self.assertEqual(
             self._status(self.account, self.company2),
-            {"Procurement": (2, 1, 1, False), "Project managers": (1, 0, None, False)},
+            {
+                "Procurement": (2, 1, 1, False),
+                "Project managers": (1, 0, None, False),
+                False: (1, 0, "none", False),
+            },
         )
 
     @freeze_time(NOW)

@@ -99,3 +99,15 @@ class TestSwot(KamCase):
                 }
             )
         self.assertEqual(len(self.account.kam_swot_item_ids), 2)
+
+    def test_impact_is_not_summed_in_groups(self):
+        """Grouped SWOT lists show no total of the impacts (a sum of 1-5 ratings)."""
+        self.assertFalse(
+            self.env["kam.swot.item"]
+            .fields_get(["impact"], ["aggregator"])["impact"]
+            .get("aggregator")
+        )
+        groups = self.env["kam.swot.item"].read_group(
+            [("partner_id", "=", self.account.id)], ["impact"], ["partner_id"]
+        )
+        self.assertNotIn("impact", groups[0])
