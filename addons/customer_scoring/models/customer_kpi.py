@@ -127,8 +127,9 @@ SELECT %(start)s, t.company_id, c.currency_id, t.partner_id, t.user_id, t.team_i
         self.env.invalidate_all()
         return self.search([("month", "=", start), ("company_id", "in", companies.ids)])
 
-    @api.model
     def action_refresh_snapshots(self):
+        """Header button: rebuild this and last month (the selected rows, if any, are not
+        used: the whole months are rebuilt)."""
         self.env["customer.score"]._check_scoring_access()
         today = fields.Date.context_today(self)
         self.generate_snapshots(today - relativedelta(months=1))

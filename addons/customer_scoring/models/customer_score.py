@@ -9,6 +9,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, split_every
 
+from . import score_rules
+from .score_rules import SCORE_FACTORS
+
 _logger = logging.getLogger(__name__)
 
 LIFECYCLE_STAGES = [
@@ -19,23 +22,6 @@ LIFECYCLE_STAGES = [
     ("lost", "Lost"),
 ]
 VALUE_CLASSES = [("AAA", "AAA"), ("AA", "AA"), ("A", "A"), ("B", "B"), ("C", "C")]
-# Factor name -> (company weight field, label); order is the order of the explanation.
-SCORE_FACTORS = {
-    "revenue": ("score_weight_revenue", "Revenue 12 months (rank among buyers)"),
-    "growth": ("score_weight_growth", "Revenue growth"),
-    "margin": ("score_weight_margin", "Margin % (rank among buyers)"),
-    "frequency": ("score_weight_frequency", "Invoices 12 months (rank among buyers)"),
-    "recency": ("score_weight_recency", "Recency of the last invoice"),
-    "payment": ("score_weight_payment", "Payment behaviour"),
-    "evaluative": ("score_weight_evaluative", "Evaluative ratings by the owner"),
-}
-EVALUATIVE_FIELDS = (
-    "kam_reference_value",
-    "kam_network_value",
-    "kam_emotional_value",
-    "kam_learning_value",
-    "kam_regularity_value",
-)
 CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
 # Columns of a score row computed per customer from its journal items ...
 ROW_COLUMNS = (
@@ -74,6 +60,7 @@ FINAL_COLUMNS = (
     "score_recency",
     "score_payment",
     "score_evaluative",
+    "score_evaluative_rated",
     "score",
 )
 
@@ -170,6 +157,12 @@ class CustomerScore(models.Model):
     score_recency = fields.Float(string="Recency Points", digits=(16, 2), readonly=True)
     score_payment = fields.Float(string="Payment Points", digits=(16, 2), readonly=True)
     score_evaluative = fields.Float(string="Evaluative Points", digits=(16, 2), readonly=True)
+    score_evaluative_rated = fields.Boolean(
+        string="Rated by the Owner",
+        readonly=True,
+        help="Unrated customers are scored without the evaluative factor: its weight is "
+        "left out and the other weights are scaled up to 100.",
+    )
     score_explanation = fields.Text(compute="_compute_score_explanation")
     retention_rate = fields.Float(
         string="Retention Rate (%)",
@@ -195,24 +188,16 @@ class CustomerScore(models.Model):
         # went from 5.6 s to 2.4 s.
         self.env.cr.execute("ALTER TABLE customer_score SET (fillfactor = 50)")
 
-    @api.depends(*(f"score_{name}" for name in SCORE_FACTORS), "score")
+    @api.depends(
+        *(f"score_{name}" for name in SCORE_FACTORS),
+        "score",
+        "score_evaluative_rated",
+        "lifecycle_stage",
+    )
+    @api.depends_context("lang")
     def _compute_score_explanation(self):
         for row in self:
-            company = row.company_id
-            lines = []
-            for name, (weight_field, label) in SCORE_FACTORS.items():
-                weight = company[weight_field]
-                points = row[f"score_{name}"]
-                lines.append(
-                    self.env._(
-                        "%(label)s: %(points).2f of %(weight)s points",
-                        label=self.env._(label),
-                        points=points,
-                        weight=weight,
-                    )
-                )
-            lines.append(self.env._("Score: %(score).2f / 100", score=row.score))
-            row.score_explanation = "\n".join(lines)
+            row.score_explanation = score_rules.explanation(row)
 
     # ------------------------------------------------------------------
     # Windows and drill-down
@@ -292,9 +277,11 @@ class CustomerScore(models.Model):
         self.env.cr.execute("SET LOCAL work_mem = '64MB'")
         self.env.cr.execute("SET LOCAL jit = off")
 
-    @api.model
     def action_recompute_scores(self):
-        """Button: recompute every customer of the allowed companies now."""
+        """Button: recompute every customer of the allowed companies now.
+
+        Not ``api.model``: the list header button sends the selected rows' ids (or none);
+        the whole set of customers is recomputed either way, so the ids are not used."""
         self._check_scoring_access()
         rows = self.compute_scores()
         return {
@@ -869,16 +856,8 @@ RETURNING cs.partner_id, cs.lifecycle_stage
             ),
             self._clv_factor(company, retention[None]),
         )
-        weights = {name: company[field] for name, (field, _label) in SCORE_FACTORS.items()}
-        points = SQL(", ").join(
-            SQL(
-                "ROUND((%s * %s)::numeric, 2) AS %s",
-                SQL.identifier(f"f_{name}"),
-                weight,
-                SQL.identifier(f"score_{name}"),
-            )
-            for name, weight in weights.items()
-        )
+        median, top = score_rules.company_benchmarks(self.env.cr, company, rows)
+        evaluative, rated = score_rules.evaluative_sql(self.env["res.partner"])
         subset = SQL("")
         if partner_ids is not None:
             subset = SQL("WHERE r.partner_id = ANY(%s)", list(partner_ids))
@@ -898,27 +877,23 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
              ROUND((x.margin_12m * %(case_factor)s)::numeric, %(dp)s) AS clv,
              x.score_revenue, x.score_growth, x.score_margin, x.score_frequency,
              x.score_recency, x.score_payment, x.score_evaluative,
-             x.score_revenue + x.score_growth + x.score_margin + x.score_frequency
-                 + x.score_recency + x.score_payment + x.score_evaluative AS score
+             x.is_rated AS score_evaluative_rated,
+             %(score)s AS score
         FROM (
-      SELECT r.partner_id, r.revenue_12m, r.margin_12m,
+      SELECT r.partner_id, r.revenue_12m, r.margin_12m, r.lifecycle_stage, e.is_rated,
              CASE WHEN r.revenue_12m > 0 THEN %(class_case)s ELSE 'C' END AS value_class,
              %(points)s
         FROM (
             -- The ranks need every row of the company, but nothing else: the partner
             -- (evaluative ratings) is joined after, only to the rows being written.
-            SELECT cs.partner_id, cs.revenue_12m, cs.margin_12m,
+            SELECT cs.partner_id, cs.revenue_12m, cs.margin_12m, cs.lifecycle_stage,
                    SUM(cs.revenue_12m) OVER w_order
                        / NULLIF(SUM(cs.revenue_12m) OVER w_all, 0) * 100 AS cum_share,
                    ROW_NUMBER() OVER w_order AS rank,
-                   -- CUME_DIST() over the revenue ascending, from the rank in the order
-                   -- above (customers with more revenue come first): one sort less.
-                   CASE WHEN cs.revenue_12m > 0
-                        THEN 1 - (RANK() OVER w_desc - 1)::float / COUNT(*) OVER w_all
-                        ELSE 0 END AS f_revenue,
-                   CASE WHEN cs.revenue_12m <= 0 AND cs.revenue_prev_12m <= 0 THEN 0
-                        ELSE LEAST(GREATEST((cs.revenue_growth + 100) / 200.0, 0), 1) END
-                       AS f_growth,
+                   -- The rank part: CUME_DIST() over the revenue ascending, from the
+                   -- rank in the order above (more revenue first): one sort less.
+                   %(f_revenue)s AS f_revenue,
+                   %(f_growth)s AS f_growth,
                    CASE WHEN cs.revenue_12m > 0 THEN CUME_DIST() OVER w_margin ELSE 0 END
                        AS f_margin,
                    CASE WHEN cs.revenue_12m > 0 AND cs.invoice_count_12m > 0
@@ -943,7 +918,8 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                                    ORDER BY cs.invoice_count_12m)
         ) r
         CROSS JOIN LATERAL (
-            SELECT %(evaluative)s AS f_evaluative FROM res_partner p WHERE p.id = r.partner_id
+            SELECT %(evaluative)s AS f_evaluative, %(rated)s AS is_rated
+              FROM res_partner p WHERE p.id = r.partner_id
         ) e
         %(subset)s
         ) x
@@ -954,8 +930,12 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                 case_factor=case_factor,
                 dp=company.currency_id.decimal_places,
                 class_case=self._abc_case_sql(company),
-                points=points,
-                evaluative=self._evaluative_sql(),
+                points=score_rules.points_sql(company),
+                score=score_rules.score_sql(),
+                f_revenue=score_rules.revenue_factor_sql(top),
+                f_growth=score_rules.growth_factor_sql(median),
+                evaluative=evaluative,
+                rated=rated,
                 rows=rows,
                 company=company.id,
                 subset=subset,
@@ -1088,37 +1068,6 @@ SELECT %(class_case)s AS value_class, COUNT(*), COUNT(*) FILTER (WHERE r.revenue
         discount = company.score_clv_discount_rate / 100.0
         ratio = retention / (1.0 + discount)
         return sum(ratio**year for year in range(1, company.score_clv_horizon_years + 1))
-
-    @api.model
-    def _evaluative_sql(self):
-        """Normalised evaluative factor (0..1) from the owner's 1-5 ratings; unrated = 0."""
-        partner_fields = self.env["res.partner"]._fields
-        names = [
-            name
-            for name in EVALUATIVE_FIELDS
-            if name in partner_fields
-            and partner_fields[name].store
-            and not partner_fields[name].company_dependent
-        ]
-        if not names:
-            return SQL("0")
-        rated = SQL(" + ").join(
-            SQL("(CASE WHEN p.%s > 0 THEN 1 ELSE 0 END)", SQL.identifier(name)) for name in names
-        )
-        total = SQL(" + ").join(
-            SQL(
-                "(CASE WHEN p.%s > 0 THEN LEAST(p.%s, 5) ELSE 0 END)",
-                SQL.identifier(name),
-                SQL.identifier(name),
-            )
-            for name in names
-        )
-        return SQL(
-            "CASE WHEN (%s) > 0 THEN ((%s)::numeric / (%s) - 1) / 4 ELSE 0 END",
-            rated,
-            total,
-            rated,
-        )
 
     # ------------------------------------------------------------------
     # Scheduled action: one batch per call, resumable

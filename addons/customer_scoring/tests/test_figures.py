@@ -100,13 +100,19 @@ class TestFigures(ScoringCommon):
             row.score_evaluative,
         ]
         self.assertAlmostEqual(row.score, sum(parts), places=2)
-        # Alpha is the best of 2 buyers in revenue, frequency and margin % (47.2 vs 40):
-        # 30 + 15 + 15; growth capped at 10; recency 10 * (1 - 41/365) = 8.88;
-        # payment 10 * (1 - 10/60) = 8.33; not rated = 0.
-        self.assertEqual(parts, [30.0, 10.0, 15.0, 15.0, 8.88, 8.33, 0.0])
-        self.assertEqual(row.score, 87.21)
+        # Nobody rated Alpha: the evaluative weight (10) is left out and the other weights
+        # are scaled by 100 / 90. Alpha is the best of 2 buyers in revenue (rank 1, and
+        # above the 90th percentile 1135), frequency and margin % (47.2 vs 40): 30 + 15 + 15
+        # -> 33.33 + 16.67 + 16.67. Growth +316 % (capped at 1) on a previous year of 300,
+        # against the median buyer's 675: 0.5 + 0.5 * 300 / 675 = 0.7222 -> 8.02.
+        # Recency 10 * (1 - 41/365) -> 9.86; payment 10 * (1 - 10/60) -> 9.26.
+        self.assertEqual(parts, [33.33, 8.02, 16.67, 16.67, 9.86, 9.26, 0.0])
+        self.assertEqual(row.score, 93.81)
+        self.assertFalse(row.score_evaluative_rated)
         self.assertIn("Revenue 12 months", row.score_explanation)
-        self.assertIn("87.21", row.score_explanation)
+        self.assertIn("not rated yet, left out", row.score_explanation)
+        self.assertIn("33.33 of 33.33 points", row.score_explanation)
+        self.assertIn("93.81", row.score_explanation)
         self.assertEqual(self.row(self.gamma).score, 0.0)
 
     def test_invoices_counted_opens_the_summed_lines(self):

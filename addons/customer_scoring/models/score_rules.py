@@ -1,0 +1,198 @@
+"""The composite score rule: how each factor is normalised, how unrated evaluative
+ratings and passive / lost customers are treated, and the explanation shown to users.
+
+Plain functions building SQL fragments (used by ``customer.score._prepare_final_table``)
+and the explanation text; the rule itself is described in readme/DESCRIPTION.md.
+"""
+
+from odoo.tools import SQL
+from odoo.tools.misc import formatLang
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# Factor name -> (company weight field, label); order is the order of the explanation.
+SCORE_FACTORS = {
+    "revenue": ("score_weight_revenue", _lt("Revenue 12 months (size and rank among buyers)")),
+    "growth": ("score_weight_growth", _lt("Revenue growth (damped on a small base)")),
+    "margin": ("score_weight_margin", _lt("Margin % (rank among buyers)")),
+    "frequency": ("score_weight_frequency", _lt("Invoices 12 months (rank among buyers)")),
+    "recency": ("score_weight_recency", _lt("Recency of the last invoice")),
+    "payment": ("score_weight_payment", _lt("Payment behaviour")),
+    "evaluative": ("score_weight_evaluative", _lt("Evaluative ratings by the owner")),
+}
+EVALUATIVE_FIELDS = (
+    "kam_reference_value",
+    "kam_network_value",
+    "kam_emotional_value",
+    "kam_learning_value",
+    "kam_regularity_value",
+)
+# Highest score of a customer that stopped buying, whatever its history: a passive or lost
+# customer is a customer to win back, not one of the best.
+SCORE_CAPS = {"passive": 40.0, "lost": 20.0}
+# Revenue at this percentile of the company's buyers earns the full size half of the
+# revenue factor; growth counts fully once the previous 12 months reach the median buyer.
+SIZE_PERCENTILE = 0.9
+GROWTH_BASE_PERCENTILE = 0.5
+
+
+def company_benchmarks(cr, company, rows):
+    """(median, 90th percentile) of the 12-month revenue of the company's buyers in
+    ``rows`` (an SQL table of score rows); 0 when nobody bought."""
+    cr.execute(
+        SQL(
+            """SELECT COALESCE(percentile_cont(%s) WITHIN GROUP (ORDER BY revenue_12m::float8), 0),
+                      COALESCE(percentile_cont(%s) WITHIN GROUP (ORDER BY revenue_12m::float8), 0)
+                 FROM %s WHERE company_id = %s AND revenue_12m > 0""",
+            GROWTH_BASE_PERCENTILE,
+            SIZE_PERCENTILE,
+            rows,
+            company.id,
+        )
+    )
+    median, top = cr.fetchone()
+    return float(median), float(top)
+
+
+def revenue_factor_sql(top):
+    """Half the rank among buyers (cumulative distribution), half the size: the revenue
+    compared with the company's top buyers (90th percentile, full from there). A rank alone
+    put a customer of 8,000 close to one of 500,000 when most customers are small."""
+    size = SQL("LEAST(cs.revenue_12m::float8 / %s, 1)", top) if top > 0 else SQL("0")
+    return SQL(
+        """CASE WHEN cs.revenue_12m > 0
+                THEN 0.5 * (1 - (RANK() OVER w_desc - 1)::float / COUNT(*) OVER w_all)
+                     + 0.5 * %s
+                ELSE 0 END""",
+        size,
+    )
+
+
+def growth_factor_sql(median):
+    """(growth % + 100) / 200 clipped to 0..1 (so growth counts up to +100 %), pulled
+    towards the neutral 0.5 in proportion to the previous 12 months' revenue against the
+    median buyer's: +988 % on 700 is no signal, +20 % on 400,000 is."""
+    base = (
+        SQL("LEAST(GREATEST(cs.revenue_prev_12m::float8, 0) / %s, 1)", median)
+        if median > 0
+        else SQL("0")
+    )
+    return SQL(
+        """CASE WHEN cs.revenue_12m <= 0 AND cs.revenue_prev_12m <= 0 THEN 0
+                ELSE 0.5 + (LEAST(GREATEST((cs.revenue_growth + 100) / 200.0, 0), 1) - 0.5) * %s
+                END""",
+        base,
+    )
+
+
+def evaluative_sql(partner_model):
+    """(factor, rated) SQL on ``p`` (res_partner): the average of the owner's non-zero
+    1-5 ratings mapped to 0..1, and whether any rating was given."""
+    partner_fields = partner_model._fields
+    names = [
+        name
+        for name in EVALUATIVE_FIELDS
+        if name in partner_fields
+        and partner_fields[name].store
+        and not partner_fields[name].company_dependent
+    ]
+    if not names:
+        return SQL("0"), SQL("FALSE")
+    rated = SQL(" + ").join(
+        SQL("(CASE WHEN p.%s > 0 THEN 1 ELSE 0 END)", SQL.identifier(name)) for name in names
+    )
+    total = SQL(" + ").join(
+        SQL(
+            "(CASE WHEN p.%s > 0 THEN LEAST(p.%s, 5) ELSE 0 END)",
+            SQL.identifier(name),
+            SQL.identifier(name),
+        )
+        for name in names
+    )
+    factor = SQL(
+        "CASE WHEN (%s) > 0 THEN ((%s)::numeric / (%s) - 1) / 4 ELSE 0 END", rated, total, rated
+    )
+    return factor, SQL("(%s) > 0", rated)
+
+
+def unrated_scale(company):
+    """Factor applied to the other weights of a customer nobody has rated: the evaluative
+    weight is left out and the others scaled back to 100."""
+    evaluative = company.score_weight_evaluative
+    return 100.0 / (100 - evaluative) if evaluative < 100 else 1.0
+
+
+def points_sql(company):
+    """Points of every factor (``score_<name>``) from ``r.f_<name>`` and ``e``."""
+    scale = unrated_scale(company)
+    parts = []
+    for name, (field, _label) in SCORE_FACTORS.items():
+        weight = company[field]
+        if name == "evaluative":
+            expr = SQL("CASE WHEN e.is_rated THEN e.f_evaluative * %s ELSE 0 END", weight)
+        else:
+            expr = SQL(
+                "%s * %s * CASE WHEN e.is_rated THEN 1 ELSE %s END",
+                SQL.identifier("r", f"f_{name}"),
+                weight,
+                scale,
+            )
+        parts.append(SQL("ROUND((%s)::numeric, 2) AS %s", expr, SQL.identifier(f"score_{name}")))
+    return SQL(", ").join(parts)
+
+
+def score_sql():
+    """The score from the points of ``x``, capped for passive and lost customers."""
+    total = SQL(" + ").join(SQL.identifier("x", f"score_{name}") for name in SCORE_FACTORS)
+    caps = SQL(" ").join(SQL("WHEN %s THEN %s", stage, cap) for stage, cap in SCORE_CAPS.items())
+    return SQL("LEAST(%s, CASE x.lifecycle_stage %s ELSE 100 END)", total, caps)
+
+
+def explanation(row):
+    """The lines telling why ``row`` (a customer.score, in the env's language) has its
+    score: points of every factor out of its effective weight, what was left out, the cap."""
+    env = row.env
+    company = row.company_id
+    scale = 1.0 if row.score_evaluative_rated else unrated_scale(company)
+
+    def num(value):
+        return formatLang(env, value, digits=2)
+
+    lines = []
+    total = 0.0
+    for name, (field, label) in SCORE_FACTORS.items():
+        points = row[f"score_{name}"]
+        total += points
+        if name == "evaluative" and not row.score_evaluative_rated:
+            lines.append(
+                env._(
+                    "%(label)s: not rated yet, left out (the other weights are scaled up "
+                    "to 100 points)",
+                    label=env._(label),
+                )
+            )
+            continue
+        lines.append(
+            env._(
+                "%(label)s: %(points)s of %(weight)s points",
+                label=env._(label),
+                points=num(points),
+                weight=num(company[field] * scale),
+            )
+        )
+    cap = SCORE_CAPS.get(row.lifecycle_stage)
+    if cap is not None and total > row.score + 0.005:
+        stage = dict(row._fields["lifecycle_stage"]._description_selection(env))[
+            row.lifecycle_stage
+        ]
+        lines.append(
+            env._(
+                "%(stage)s customer: score capped at %(cap)s (points add up to %(total)s)",
+                stage=stage,
+                cap=num(cap),
+                total=num(total),
+            )
+        )
+    lines.append(env._("Score: %(score)s / 100", score=num(row.score)))
+    return "\n".join(lines)

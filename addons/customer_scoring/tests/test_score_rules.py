@@ -1,0 +1,143 @@
+from odoo import api
+from odoo.tests import new_test_user, tagged
+
+from .common import AS_OF, ScoringCommon
+
+
+@tagged("post_install", "-at_install")
+class TestScoreRules(ScoringCommon):
+    """Five customers a sales director ranks at a glance, built from posted invoices
+    (Drill A: 100.00 a piece, cost 60.00, so every customer has the same margin %)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        names = ("Steady Oy", "Middle Oy", "Tiny Oy", "Sleepy Oy", "Fresh Oy")
+        cls.steady, cls.middle, cls.tiny, cls.sleepy, cls.fresh = Partner.create(
+            [{"name": name, "is_company": True, "user_id": cls.salesman.id} for name in names]
+        )
+        drill = cls.product_a
+
+        def buy(partner, dates, quantity):
+            for day in dates:
+                cls._invoice(partner, day, [(drill, quantity, 100.0)])
+
+        # Large and steady: 4,000.00 every month of the last 12 (48,000.00), 48,000.00 the
+        # year before too (growth 0 %).
+        buy(cls.steady, [f"2024-{m:02d}-15" for m in range(7, 13)], 40)
+        buy(cls.steady, [f"2025-{m:02d}-15" for m in range(1, 7)], 40)
+        buy(cls.steady, ["2023-09-01", "2023-12-01", "2024-03-01", "2024-06-01"], 120)
+        # Mid-sized: 4 x 3,000.00 = 12,000.00, 10,000.00 the year before (+20 %).
+        buy(cls.middle, ["2024-09-01", "2024-12-01", "2025-03-01", "2025-06-01"], 30)
+        buy(cls.middle, ["2023-10-01", "2024-04-01"], 50)
+        # Tiny with huge growth: 100.00 the year before, 2 x 500.00 now (+900 %).
+        buy(cls.tiny, ["2024-03-01"], 1)
+        buy(cls.tiny, ["2025-05-15", "2025-06-20"], 5)
+        # Used to buy monthly, nothing since 2024-08-01 (333 days): passive, although its
+        # 20,000.00 of the last 12 months is the second largest revenue.
+        buy(cls.sleepy, ["2024-04-01", "2024-05-01", "2024-06-01"], 100)
+        buy(cls.sleepy, ["2024-07-01", "2024-08-01"], 100)
+        # New since February: 3 x 2,000.00 = 6,000.00, nothing before.
+        buy(cls.fresh, ["2025-02-01", "2025-04-01", "2025-06-01"], 20)
+        cls.customers = cls.steady | cls.middle | cls.tiny | cls.sleepy | cls.fresh
+
+    def _score(self):
+        self.env["customer.score"].compute_scores(companies=self.company, date=AS_OF)
+        return {partner: self.row(partner) for partner in self.customers}
+
+    def test_order_a_sales_director_agrees_with(self):
+        rows = self._score()
+        ordered = sorted(self.customers, key=lambda partner: -rows[partner].score)
+        self.assertEqual(
+            [partner.name for partner in ordered],
+            ["Steady Oy", "Middle Oy", "Fresh Oy", "Tiny Oy", "Sleepy Oy"],
+        )
+        self.assertEqual(rows[self.sleepy].lifecycle_stage, "passive")
+        self.assertEqual(rows[self.fresh].lifecycle_stage, "new")
+        self.assertAlmostEqual(rows[self.tiny].revenue_growth, 900.0, places=2)
+        # The big steady customer is clearly ahead of the tiny one growing fast.
+        self.assertGreater(rows[self.steady].score - rows[self.tiny].score, 30)
+
+    def test_size_weighs_in_revenue_points(self):
+        rows = self._score()
+        # Buyers 48,000 / 20,000 / 12,000 / 6,000 / 1,000: 90th percentile 36,800.
+        # Steady: rank 1 and size 1 -> 30 x 100 / 90 = 33.33 (nobody is rated).
+        self.assertEqual(rows[self.steady].score_revenue, 33.33)
+        # Tiny: rank 1 - 4/5 = 0.2, size 1,000 / 36,800 = 0.0272:
+        # (0.5 x 0.2 + 0.5 x 0.0272) x 33.33 = 3.79 (a rank alone gave 6.67).
+        self.assertEqual(rows[self.tiny].score_revenue, 3.79)
+
+    def test_growth_on_a_tiny_base_is_damped(self):
+        rows = self._score()
+        # +900 % is capped at +100 % (1.0) and counts 100 / 12,000 (the median buyer) of
+        # the way from the neutral 0.5: 0.5042 x 11.11 = 5.60, hardly above a customer
+        # without growth (Steady: 0.5 -> 5.56).
+        self.assertEqual(rows[self.tiny].score_growth, 5.6)
+        self.assertEqual(rows[self.steady].score_growth, 5.56)
+        # Middle: +20 % -> 0.6, on 10,000 of 12,000: 0.5 + 0.1 x 0.8333 -> 6.48.
+        self.assertEqual(rows[self.middle].score_growth, 6.48)
+        # A new customer has no base to grow from: neutral.
+        self.assertEqual(rows[self.fresh].score_growth, 5.56)
+
+    def test_passive_customer_is_capped(self):
+        row = self._score()[self.sleepy]
+        points = sum(row[f"score_{name}"] for name in ("revenue", "growth", "margin"))
+        self.assertGreater(points, 40.0, "without the cap it would score above 40")
+        self.assertEqual(row.score, 40.0)
+        self.assertIn("Passive customer: score capped at 40.00", row.score_explanation)
+
+    def test_unrated_left_out_and_explained(self):
+        rows = self._score()
+        steady = rows[self.steady]
+        self.assertFalse(steady.score_evaluative_rated)
+        self.assertEqual(steady.score_evaluative, 0.0)
+        lines = steady.score_explanation.splitlines()
+        self.assertEqual(
+            lines[0], "Revenue 12 months (size and rank among buyers): 33.33 of 33.33 points"
+        )
+        self.assertEqual(
+            lines[6],
+            "Evaluative ratings by the owner: not rated yet, left out (the other weights "
+            "are scaled up to 100 points)",
+        )
+        self.assertEqual(lines[-1], f"Score: {steady.score:.2f} / 100")
+        # Rated: the evaluative factor counts and the weights are the company's own.
+        self.steady.write({"kam_reference_value": 5, "kam_network_value": 5})
+        steady = self._score()[self.steady]
+        self.assertTrue(steady.score_evaluative_rated)
+        self.assertEqual(steady.score_evaluative, 10.0)
+        self.assertEqual(steady.score_revenue, 30.0)
+        lines = steady.score_explanation.splitlines()
+        self.assertEqual(
+            lines[0], "Revenue 12 months (size and rank among buyers): 30.00 of 30.00 points"
+        )
+        self.assertEqual(lines[6], "Evaluative ratings by the owner: 10.00 of 10.00 points")
+
+    def test_explanation_in_finnish(self):
+        self.env["res.lang"]._activate_lang("fi_FI")
+        row = self._score()[self.sleepy].with_context(lang="fi_FI")
+        text = row.score_explanation
+        self.assertIn("40,00", text)
+        self.assertNotIn("Passive customer", text)
+        self.assertIn("Passiivinen asiakas", text)
+
+    def test_recompute_button_with_and_without_selected_rows(self):
+        """The list header button sends the selected ids (or none): both work."""
+        manager = new_test_user(
+            self.env,
+            login="cs_rules_manager",
+            groups="sales_team.group_sale_manager",
+            company_id=self.company.id,
+        )
+        rows = self._score()
+        Score = self.env(user=manager)["customer.score"]
+        for ids in ([], [rows[self.steady].id, rows[self.tiny].id]):
+            action = api.call_kw(Score, "action_recompute_scores", [ids], {})
+            self.assertEqual(action["params"]["type"], "success")
+        # A salesperson cannot: clear error.
+        with self.assertRaises(Exception) as caught:
+            api.call_kw(
+                self.env(user=self.salesman)["customer.score"], "action_recompute_scores", [[]], {}
+            )
+        self.assertIn("Only scoring managers", str(caught.exception))
