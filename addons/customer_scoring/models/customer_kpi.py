@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class CustomerKpiSnapshot(models.Model):
@@ -43,16 +43,56 @@ class CustomerKpiSnapshot(models.Model):
         """(Re)build the snapshot rows of one month (default: this month), set-based."""
         companies = companies or self.env.companies
         start, end = self._month_bounds(month or fields.Date.context_today(self))
+        self._build_months(start, end, companies)
+        return self.search([("month", "=", start), ("company_id", "in", companies.ids)])
+
+    @api.model
+    def _rebuild_history(self, months=24, companies=None):
+        """(Re)build the snapshots of the last ``months`` months, this month included, in
+        one set-based pass over the posted journal items, calendar events and quotations
+        (default companies: the user's; the demo data script and the "Rebuild history"
+        button call it). Returns the number of rows written."""
+        if months < 1:
+            raise UserError(self.env._("Rebuild at least one month of history."))
+        companies = companies or self.env.companies
+        this_month, end = self._month_bounds(fields.Date.context_today(self))
+        start = this_month - relativedelta(months=months - 1)
+        return self._build_months(start, end, companies)
+
+    def action_rebuild_history(self):
+        """Header button (managers): the last 24 months; selected rows are not used."""
+        self.env["customer.score"]._check_scoring_access()
+        count = self._rebuild_history(months=24)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Monthly KPIs of the last 24 months rebuilt: %(count)s rows.",
+                    count=count,
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _build_months(self, start, end, companies):
+        """Delete and rebuild the rows of every month from ``start`` (a 1st) to ``end``
+        (excluded) of ``companies``, one row per month, company, customer, salesperson and
+        team. Returns the number of rows written."""
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(
-            "DELETE FROM customer_kpi_snapshot WHERE month = %s AND company_id = ANY(%s)",
-            [start, companies.ids],
+            """DELETE FROM customer_kpi_snapshot
+                WHERE month >= %s AND month < %s AND company_id = ANY(%s)""",
+            [start, end, companies.ids],
         )
         cr.execute(
             """
 WITH inv AS (
-    SELECT aml.company_id, p.commercial_partner_id AS partner_id,
+    SELECT date_trunc('month', aml.date)::date AS month,
+           aml.company_id, p.commercial_partner_id AS partner_id,
            am.invoice_user_id AS user_id, am.team_id,
            SUM(-aml.balance) AS revenue,
            SUM(-aml.balance - COALESCE(
@@ -70,10 +110,11 @@ WITH inv AS (
        AND am.move_type IN ('out_invoice', 'out_refund')
        AND aml.company_id = ANY(%(companies)s)
        AND aml.date >= %(start)s AND aml.date < %(end)s
-  GROUP BY 1, 2, 3, 4
+  GROUP BY 1, 2, 3, 4, 5
 ),
 meet AS (
-    SELECT u.company_id, p.commercial_partner_id AS partner_id, ev.user_id,
+    SELECT date_trunc('month', ev.start)::date AS month, u.company_id,
+           p.commercial_partner_id AS partner_id, ev.user_id,
            u.sale_team_id AS team_id, 0 AS revenue, 0 AS margin, 0 AS invoices,
            COUNT(DISTINCT ev.id) AS meetings, 0 AS won, 0 AS lost
       FROM calendar_event ev
@@ -89,10 +130,11 @@ meet AS (
            SELECT 1 FROM res_users own
             WHERE own.partner_id = p.commercial_partner_id AND NOT own.share
        )
-  GROUP BY 1, 2, 3, 4
+  GROUP BY 1, 2, 3, 4, 5
 ),
 orders AS (
-    SELECT so.company_id, p.commercial_partner_id AS partner_id, so.user_id, so.team_id,
+    SELECT date_trunc('month', so.date_order)::date AS month, so.company_id,
+           p.commercial_partner_id AS partner_id, so.user_id, so.team_id,
            0 AS revenue, 0 AS margin, 0 AS invoices, 0 AS meetings,
            COUNT(*) FILTER (WHERE so.state = 'sale') AS won,
            COUNT(*) FILTER (WHERE so.state = 'cancel') AS lost
@@ -101,21 +143,21 @@ orders AS (
      WHERE so.company_id = ANY(%(companies)s)
        AND so.date_order >= %(start)s AND so.date_order < %(end)s
        AND so.state IN ('sale', 'cancel')
-  GROUP BY 1, 2, 3, 4
+  GROUP BY 1, 2, 3, 4, 5
 ),
 total AS (
-    SELECT company_id, partner_id, user_id, team_id,
+    SELECT month, company_id, partner_id, user_id, team_id,
            SUM(revenue) AS revenue, SUM(margin) AS margin, SUM(invoices) AS invoices,
            SUM(meetings) AS meetings, SUM(won) AS won, SUM(lost) AS lost
       FROM (SELECT * FROM inv UNION ALL SELECT * FROM meet UNION ALL SELECT * FROM orders) u
-  GROUP BY 1, 2, 3, 4
+  GROUP BY 1, 2, 3, 4, 5
 )
 INSERT INTO customer_kpi_snapshot (
     month, company_id, currency_id, partner_id, user_id, team_id, revenue, margin,
     invoice_count, meeting_count, quotation_confirmed_count, quotation_cancelled_count,
     hit_rate, create_uid, create_date, write_uid, write_date
 )
-SELECT %(start)s, t.company_id, c.currency_id, t.partner_id, t.user_id, t.team_id,
+SELECT t.month, t.company_id, c.currency_id, t.partner_id, t.user_id, t.team_id,
        ROUND(t.revenue, 2), ROUND(t.margin, 2), t.invoices, t.meetings, t.won, t.lost,
        CASE WHEN t.won + t.lost > 0 THEN ROUND(t.won * 100.0 / (t.won + t.lost), 2) ELSE 0 END,
        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
@@ -124,8 +166,9 @@ SELECT %(start)s, t.company_id, c.currency_id, t.partner_id, t.user_id, t.team_i
 """,
             {"companies": companies.ids, "start": start, "end": end, "uid": self.env.uid},
         )
+        count = cr.rowcount
         self.env.invalidate_all()
-        return self.search([("month", "=", start), ("company_id", "in", companies.ids)])
+        return count
 
     def action_refresh_snapshots(self):
         """Header button: rebuild this and last month (the selected rows, if any, are not
