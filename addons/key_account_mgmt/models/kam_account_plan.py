@@ -2,12 +2,18 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from .kam_activity import close_activities, schedule_activity_once
+from .kam_swot_item import SWOT_TYPES
+
+SWOT_ORDER = [key for key, _label in SWOT_TYPES]
 
 # The key-account process study: the plan is reviewed quarterly by sales management with the KAM.
 REVIEW_INTERVAL_MONTHS = 3
 REVIEW_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_plan_review"
+# A closed plan is finished: its reviews are never overdue. Drafts and active plans are.
+FINISHED_STATES = ("closed",)
 
 
 class KamAccountPlan(models.Model):
@@ -76,8 +82,11 @@ class KamAccountPlan(models.Model):
         "after the start of the period.",
     )
     review_overdue = fields.Boolean(
-        compute="_compute_review_overdue", search="_search_review_overdue"
+        compute="_compute_review_overdue",
+        search="_search_review_overdue",
+        help="The next review date has passed and the plan is not closed (drafts too).",
     )
+    report_filename = fields.Char(compute="_compute_report_filename")
 
     @api.depends("partner_id")
     def _compute_user_id(self):
@@ -104,19 +113,40 @@ class KamAccountPlan(models.Model):
         today = fields.Date.context_today(self)
         for plan in self:
             plan.review_overdue = bool(
-                plan.state == "active" and plan.next_review_date and plan.next_review_date < today
+                plan.state not in FINISHED_STATES
+                and plan.next_review_date
+                and plan.next_review_date < today
             )
 
     def _search_review_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise ValidationError(self.env._("Unsupported search on Review Overdue."))
         overdue = [
-            ("state", "=", "active"),
+            ("state", "not in", FINISHED_STATES),
             ("next_review_date", "<", fields.Date.context_today(self)),
         ]
         if (operator == "=") == value:
             return overdue
         return ["!", "&", *overdue]
+
+    @api.depends_context("lang")
+    @api.depends("name", "partner_id.name", "date_start", "date_end")
+    def _compute_report_filename(self):
+        for plan in self:
+            plan.report_filename = plan.env._(
+                "%(plan)s - %(partner)s - %(period)s",
+                plan=plan.name or "",
+                partner=plan.partner_id.name or "",
+                period=plan._kam_period_text(),
+            )
+
+    def _kam_period_text(self):
+        """The plan's period in the user's date format, e.g. 1.1.2026-31.12.2026."""
+        self.ensure_one()
+        start = format_date(self.env, self.date_start) if self.date_start else ""
+        if not self.date_end:
+            return self.env._("from %(start)s", start=start)
+        return f"{start}\N{EN DASH}{format_date(self.env, self.date_end)}"
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -187,6 +217,17 @@ class KamAccountPlan(models.Model):
     def _cron_kam_plan_reviews(self):
         """Daily: every active plan has its review reminder (never twice)."""
         return self.sudo().search([("state", "=", "active")])._kam_schedule_review_reminders()
+
+    def _kam_report_swot_items(self):
+        """The SWOT of the plan's account in the plan's company, for the printed plan."""
+        self.ensure_one()
+        return (
+            self.env["kam.swot.item"]
+            .search(
+                [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)]
+            )
+            .sorted(lambda item: (SWOT_ORDER.index(item.swot_type), -item.impact, item.id))
+        )
 
     def action_print(self):
         return self.env.ref("key_account_mgmt.action_report_kam_account_plan").report_action(self)

@@ -469,21 +469,40 @@ class ResPartner(models.Model):
             partner.kam_service_level_text = levels.get(partner.abc_class, False)
 
     @api.depends_context("company")
-    @api.depends("kam_account_plan_ids.state")
+    @api.depends(
+        "kam_account_plan_ids.state",
+        "kam_account_plan_ids.date_start",
+        "kam_account_plan_ids.date_end",
+    )
     def _compute_kam_current_plan_id(self):
+        """The plan of the current company whose period covers today, the active one
+        before a draft (the latest start first); else the active plan, whatever its
+        period. Closed plans are never current."""
+        today = fields.Date.context_today(self)
         plans = self.env["kam.account.plan"].search(
             [
                 ("partner_id", "in", self._origin.ids),
-                ("state", "=", "active"),
+                ("state", "in", ("active", "draft")),
                 ("company_id", "=", self.env.company.id),
             ],
             order="date_start desc, id desc",
         )
+
+        def rank(plan):
+            covers = plan.date_start <= today and (not plan.date_end or plan.date_end >= today)
+            if covers:
+                return 0 if plan.state == "active" else 1
+            return 2 if plan.state == "active" else None
+
         by_partner = {}
         for plan in plans:
-            by_partner.setdefault(plan.partner_id.id, plan)
+            plan_rank = rank(plan)
+            best = by_partner.get(plan.partner_id.id)
+            if plan_rank is not None and (best is None or plan_rank < best[0]):
+                by_partner[plan.partner_id.id] = (plan_rank, plan)
         for partner in self:
-            partner.kam_current_plan_id = by_partner.get(partner._origin.id, False)
+            best = by_partner.get(partner._origin.id)
+            partner.kam_current_plan_id = best[1] if best else False
 
     # ===================================================================================
     # ORM overrides

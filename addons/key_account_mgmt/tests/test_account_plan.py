@@ -159,3 +159,56 @@ class TestAccountPlan(KamCase):
             "Competitor price campaign",
         ):
             self.assertIn(expected, html)
+
+    @freeze_time("2026-11-01")
+    def test_draft_past_its_review_date_is_overdue(self):
+        """Eight months past its first review date (2026-02-28): a draft is overdue too."""
+        self.assertEqual(self.plan.state, "draft")
+        self.assertTrue(self.plan.review_overdue)
+        Plan = self.env["kam.account.plan"]
+        self.assertIn(self.plan, Plan.search([("review_overdue", "=", True)]))
+        self.plan.action_activate()
+        self.plan.action_close()
+        self.assertFalse(self.plan.review_overdue)
+        self.assertNotIn(self.plan, Plan.search([("review_overdue", "=", True)]))
+        self.assertIn(self.plan, Plan.search([("review_overdue", "=", False)]))
+
+    @freeze_time("2026-06-15")
+    def test_current_plan_covers_today_active_first(self):
+        Plan = self.env["kam.account.plan"]
+        # Only a draft covering today: it is the current plan (was blank before).
+        self.account.invalidate_recordset(["kam_current_plan_id"])
+        self.assertEqual(self.account.kam_current_plan_id, self.plan)
+        # A plan for next year does not cover today; a closed one never counts.
+        Plan.create(
+            {"name": "Plan 2027", "partner_id": self.account.id, "date_start": date(2027, 1, 1)}
+        )
+        closed = Plan.create(
+            {"name": "Old", "partner_id": self.account.id, "date_start": date(2026, 1, 1)}
+        )
+        closed.action_activate()
+        closed.action_close()
+        self.account.invalidate_recordset(["kam_current_plan_id"])
+        self.assertEqual(self.account.kam_current_plan_id, self.plan)
+        # An active plan covering today wins over the draft.
+        active = Plan.create(
+            {
+                "name": "Active 2026",
+                "partner_id": self.account.id,
+                "date_start": date(2026, 1, 1),
+                "date_end": date(2026, 12, 31),
+            }
+        )
+        active.action_activate()
+        self.account.invalidate_recordset(["kam_current_plan_id"])
+        self.assertEqual(self.account.kam_current_plan_id, active)
+        # Another company's plan is not current here.
+        self.assertFalse(self.account.with_company(self.company2).kam_current_plan_id)
+
+    @freeze_time("2027-06-15")
+    def test_lapsed_active_plan_stays_current_until_closed(self):
+        """No plan covers today: the active plan is shown (it should be closed or renewed)."""
+        self.assertFalse(self.account.kam_current_plan_id)
+        self.plan.action_activate()
+        self.account.invalidate_recordset(["kam_current_plan_id"])
+        self.assertEqual(self.account.kam_current_plan_id, self.plan)
