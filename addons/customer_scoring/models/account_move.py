@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .customer_score import CUSTOMER_MOVE_TYPES
 
@@ -47,6 +47,20 @@ class AccountMoveLine(models.Model):
         "scoring do not move when the product cost changes later. Signed like the revenue: "
         "negative on credit notes.",
     )
+
+    score_revenue = fields.Monetary(
+        string="Revenue (Scoring)",
+        currency_field="company_currency_id",
+        compute="_compute_score_revenue",
+        groups="account.group_account_invoice,sales_team.group_sale_salesman",
+        help="Untaxed amount of this invoice line in company currency as counted in the "
+        "customer's revenue: positive on invoices, negative on credit notes.",
+    )
+
+    @api.depends("balance")
+    def _compute_score_revenue(self):
+        for line in self:
+            line.score_revenue = -line.balance
 
     def _score_freeze_cost(self):
         """Store the product cost of posted customer invoice lines (one UPDATE)."""

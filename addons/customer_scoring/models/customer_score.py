@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, format_date, split_every
 
 from . import score_rules
 from .score_rules import SCORE_FACTORS
@@ -233,19 +233,41 @@ class CustomerScore(models.Model):
         ]
 
     def action_open_invoice_lines(self):
-        """Open exactly the journal items summed into ``revenue_12m``."""
+        """Open exactly the journal items summed into ``revenue_12m``, all on one page (so
+        the list's total is the whole set), with their revenue as a positive amount."""
         self.ensure_one()
+        windows = self._get_windows(self.date_computed or fields.Date.context_today(self))
+        domain = self._get_revenue_line_domain()
+        count = self.env["account.move.line"].search_count(domain)
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Invoices counted: %(partner)s", partner=self.partner_id.name),
+            "name": self.env._(
+                "Invoice lines counted in revenue (12 months): %(partner)s, %(start)s - %(end)s",
+                partner=self.partner_id.name,
+                start=format_date(self.env, windows["start_12m"]),
+                end=format_date(self.env, windows["date"]),
+            ),
             "res_model": "account.move.line",
             "view_mode": "list,form",
             "views": [
                 (self.env.ref("customer_scoring.view_move_line_scoring_list").id, "list"),
                 (False, "form"),
             ],
-            "domain": self._get_revenue_line_domain(),
-            "context": {"create": False, "search_default_group_by_move": 0},
+            "search_view_id": [self.env.ref("customer_scoring.view_move_line_scoring_search").id],
+            "domain": domain,
+            "limit": max(80, count),
+            "context": {
+                "create": False,
+                "search_default_counted_in_revenue": 1,
+            },
+            "help": self.env._(
+                "<p>No invoice line counted in this customer's revenue of the last 12 "
+                "months.</p><p>Counted: posted customer invoices and credit notes of "
+                "%(company)s, product lines only, untaxed, in company currency; credit "
+                "notes are deducted. Odoo's own Invoiced button sums every posted invoice "
+                "since the first one, in all the companies you work in.</p>",
+                company=self.company_id.name,
+            ),
         }
 
     # ------------------------------------------------------------------

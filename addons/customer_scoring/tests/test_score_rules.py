@@ -141,3 +141,36 @@ class TestScoreRules(ScoringCommon):
                 self.env(user=self.salesman)["customer.score"], "action_recompute_scores", [[]], {}
             )
         self.assertIn("Only scoring managers", str(caught.exception))
+
+    def test_invoices_counted_lists_the_whole_revenue(self):
+        """The drill-down names what it lists, shows every line on one page and a revenue
+        column whose total is the scored revenue (a credit note deducted)."""
+        self._invoice(
+            self.steady, "2025-06-20", [(self.product_a, 2, 100.0)], move_type="out_refund"
+        )
+        accountant = new_test_user(
+            self.env,
+            login="cs_rules_accountant",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+        )
+        row = self._score()[self.steady]
+        self.assertEqual(row.revenue_12m, 47800.0)
+        action = row.with_user(accountant).action_open_invoice_lines()
+        self.assertEqual(
+            action["name"],
+            "Invoice lines counted in revenue (12 months): Steady Oy, 07/01/2024 - 06/30/2025",
+        )
+        lines = self.env["account.move.line"].with_user(accountant).search(action["domain"])
+        self.assertEqual(len(lines), 13)
+        self.assertGreaterEqual(action["limit"], len(lines))
+        self.assertEqual(sum(lines.mapped("score_revenue")), 47800.0)
+        self.assertEqual(sorted(set(lines.mapped("score_revenue"))), [-200.0, 4000.0])
+        self.assertEqual(action["context"]["search_default_counted_in_revenue"], 1)
+        self.assertIn("Invoiced button", action["help"])
+        # Many lines: still one page.
+        many = self._invoice(self.steady, "2025-06-25", [(self.product_b, 1, 10.0)] * 90)
+        self.assertEqual(len(many.invoice_line_ids), 90)
+        row = self._score()[self.steady]
+        action = row.action_open_invoice_lines()
+        self.assertEqual(action["limit"], 103)
