@@ -148,7 +148,14 @@ class CustomerScore(models.Model):
     )
 
     # Classification, score and value.
-    abc_value_class = fields.Selection(VALUE_CLASSES, string="Value Class", readonly=True)
+    abc_value_class = fields.Selection(
+        VALUE_CLASSES,
+        string="Revenue Rank (ABC by Value)",
+        readonly=True,
+        help="Pareto rank of the 12-month revenue among the company's buyers. An input to "
+        "the customer's class only when the company's class source is value ABC; the "
+        "class that counts is the final class on the Key account tab of the customer.",
+    )
     score = fields.Float(digits=(16, 2), readonly=True, aggregator="avg")
     score_revenue = fields.Float(string="Revenue Points", digits=(16, 2), readonly=True)
     score_growth = fields.Float(string="Growth Points", digits=(16, 2), readonly=True)

@@ -24,8 +24,18 @@ class ResPartner(models.Model):
     )
     customer_score_class = fields.Selection(
         VALUE_CLASSES,
-        string="Value Class",
+        string="Revenue rank (ABC by value)",
         compute="_compute_customer_score",
+        groups=SCORE_GROUPS,
+        help="Where the customer's revenue of the last 12 months ranks among the company's "
+        "buyers (Pareto: A up to 80 % of the revenue, B up to 95 %). It is not the "
+        "customer's class: it is an input to the class only when the company's class "
+        "source is value ABC (Settings). The class that counts, for service level and "
+        "meeting targets, is the final class on the Key account tab.",
+    )
+    customer_final_class_note = fields.Char(
+        string="Class that counts",
+        compute="_compute_customer_final_class_note",
         groups=SCORE_GROUPS,
     )
     customer_lifecycle_stage = fields.Selection(
@@ -79,6 +89,17 @@ class ResPartner(models.Model):
             partner.customer_margin_12m = row.margin_12m if row else 0.0
             partner.customer_margin_percent = row.margin_percent if row else 0.0
             partner.customer_concentration_risk = row.is_concentration_risk if row else False
+
+    @api.depends_context("company", "lang")
+    def _compute_customer_final_class_note(self):
+        has_class = "abc_class" in self._fields
+        for partner in self:
+            final = has_class and partner.commercial_partner_id.abc_class
+            partner.customer_final_class_note = (
+                self.env._("Class: %(final)s (Key account tab)", final=final)
+                if final
+                else self.env._("Class: not set yet (Key account tab)")
+            )
 
     def action_open_score_invoice_lines(self):
         """Smart button: the journal items summed into this customer's revenue_12m."""

@@ -174,3 +174,19 @@ class TestScoreRules(ScoringCommon):
         row = self._score()[self.steady]
         action = row.action_open_invoice_lines()
         self.assertEqual(action["limit"], 103)
+
+    def test_revenue_rank_is_labelled_apart_from_the_class(self):
+        self._score()
+        partner = self.steady.with_user(self.salesman)
+        fields_info = partner.fields_get(["customer_score_class"])["customer_score_class"]
+        self.assertEqual(fields_info["string"], "Revenue rank (ABC by value)")
+        self.assertIn("only when the company's class source is value ABC", fields_info["help"])
+        self.assertEqual(partner.customer_score_class, "A")
+        self.steady.with_company(self.company).abc_class_manual = "B"
+        self.assertEqual(self.steady.with_company(self.company).abc_class, "B")
+        partner.invalidate_recordset()
+        self.assertEqual(partner.customer_final_class_note, "Class: B (Key account tab)")
+        self.assertEqual(
+            self.tiny.with_user(self.salesman).customer_final_class_note,
+            f"Class: {self.tiny.with_company(self.company).abc_class} (Key account tab)",
+        )
