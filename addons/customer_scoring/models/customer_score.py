@@ -825,23 +825,27 @@ RETURNING cs.partner_id, cs.lifecycle_stage
             .sudo()
             .browse([pid for pid in partner_ids if pid not in already])
         )
-        values = [
-            {
-                "res_model_id": model_id,
-                "res_id": partner.id,
-                "activity_type_id": activity_type.id,
-                "user_id": partner.user_id.id,
-                "summary": self.env._("Customer has turned passive"),
-                "note": self.env._(
-                    "%(partner)s has not bought from %(company)s for longer than usual. "
-                    "Get in touch.",
-                    partner=partner.name,
-                    company=company.name,
-                ),
-            }
-            for partner in partners
-            if partner.user_id
-        ]
+        values = []
+        for partner in partners:
+            if not partner.user_id:
+                continue
+            # Written for the salesperson who reads it, in her language.
+            env = self.with_context(lang=partner.user_id.lang or self.env.lang).env
+            values.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": partner.user_id.id,
+                    "summary": env._("Customer has turned passive"),
+                    "note": env._(
+                        "%(partner)s has not bought from %(company)s for longer than usual. "
+                        "Get in touch.",
+                        partner=partner.name,
+                        company=company.name,
+                    ),
+                }
+            )
         if values:
             Activity.with_context(mail_activity_quick_update=True).create(values)
 

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_amount, format_date, formatLang
 
 from .customer_score import LIFECYCLE_STAGES, VALUE_CLASSES
 
@@ -150,7 +151,7 @@ class ResPartner(models.Model):
             [company.id, partners.ids],
         )
         rows = self.env.cr.fetchall()
-        currency = company.currency_id.name
+        currency = company.currency_id
         result = {}
         for partner_id, value_class, revenue, share, date, scored in rows:
             value_class = value_class if scored else "C"
@@ -158,13 +159,12 @@ class ResPartner(models.Model):
             reason = None
             if with_reason and scored:
                 reason = self.env._(
-                    "Value ABC %(value_class)s: revenue 12 months %(revenue).2f %(currency)s, "
-                    "%(share).2f %% of the company's revenue (as of %(date)s).",
+                    "Value ABC %(value_class)s: revenue 12 months %(revenue)s, "
+                    "%(share)s %% of the company's revenue (as of %(date)s).",
                     value_class=value_class,
-                    revenue=float(revenue or 0.0),
-                    currency=currency,
-                    share=share or 0.0,
-                    date=date,
+                    revenue=format_amount(self.env, float(revenue or 0.0), currency),
+                    share=formatLang(self.env, share or 0.0, digits=2),
+                    date=format_date(self.env, date),
                 )
             elif with_reason:
                 reason = self.env._("Value ABC C: no scored revenue yet.")

@@ -114,13 +114,33 @@ class TestScoreRules(ScoringCommon):
         )
         self.assertEqual(lines[6], "Evaluative ratings by the owner: 10.00 of 10.00 points")
 
-    def test_explanation_in_finnish(self):
+    def _finnish(self):
         self.env["res.lang"]._activate_lang("fi_FI")
+        self.env["ir.module.module"]._load_module_terms(["customer_scoring"], ["fi_FI"])
+
+    def test_explanation_in_finnish(self):
+        self._finnish()
         row = self._score()[self.sleepy].with_context(lang="fi_FI")
-        text = row.score_explanation
-        self.assertIn("40,00", text)
-        self.assertNotIn("Passive customer", text)
-        self.assertIn("Passiivinen asiakas", text)
+        lines = row.score_explanation.splitlines()
+        self.assertEqual(
+            lines[0], "Myynti 12 kk (koko ja sijoitus ostajien joukossa): 22,39 / 33,33 pistettä"
+        )
+        self.assertEqual(
+            lines[7],
+            "Passiivinen asiakas: pisteet rajattu enintään 40,00 (pisteitä yhteensä 61,51)",
+        )
+        self.assertEqual(lines[-1], "Pisteet: 40,00 / 100")
+
+    def test_passive_activity_in_the_salespersons_language(self):
+        self._finnish()
+        self.salesman.lang = "fi_FI"
+        self._score()
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.sleepy.id)]
+        )
+        self.assertEqual(activity.summary, "Asiakas on passivoitunut")
+        self.assertIn("Sleepy Oy ei ole ostanut yritykseltä", str(activity.note))
+        self.assertEqual(activity.user_id, self.salesman)
 
     def test_recompute_button_with_and_without_selected_rows(self):
         """The list header button sends the selected ids (or none): both work."""
