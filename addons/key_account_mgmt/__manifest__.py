@@ -15,6 +15,7 @@
         "data/kam_meeting_target_data.xml",
         "data/kam_service_level_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/kam_activity_rule_data.xml",
         "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
         "views/kam_class_proposal_views.xml",

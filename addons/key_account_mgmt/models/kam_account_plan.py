@@ -195,7 +195,7 @@ class KamAccountPlan(models.Model):
 
     def action_close(self):
         self.write({"state": "closed"})
-        close_activities(self, REVIEW_ACTIVITY, feedback=self.env._("Plan closed"))
+        close_activities(self, REVIEW_ACTIVITY, feedback=lambda act: act.env._("Plan closed"))
         return True
 
     def action_reset_to_draft(self):
@@ -205,13 +205,19 @@ class KamAccountPlan(models.Model):
     def _kam_schedule_review_reminders(self):
         """One open 'quarterly review' activity per active plan, due on the next review."""
         plans = self.filtered(lambda p: p.state == "active" and p.next_review_date)
-        return schedule_activity_once(
-            plans,
-            REVIEW_ACTIVITY,
-            user_of=lambda p: p.user_id,
-            summary=self.env._("Quarterly account plan review"),
-            deadline_of=lambda p: p.next_review_date,
-        )
+        activities = self.env["mail.activity"]
+        for company in plans.company_id:
+            activities |= schedule_activity_once(
+                plans.filtered(lambda p, c=company: p.company_id == c),
+                REVIEW_ACTIVITY,
+                user_of=lambda p: p.user_id,
+                summary=lambda p: p.env._(
+                    "Quarterly review of the account plan %(plan)s", plan=p.name
+                ),
+                deadline_of=lambda p: p.next_review_date,
+                company=company,
+            )
+        return activities
 
     @api.model
     def _cron_kam_plan_reviews(self):

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 from .kam_account_plan import REVIEW_ACTIVITY
-from .kam_activity import close_activities
+from .kam_activity import close_activities, in_lang_of
 
 
 class KamAccountPlanReview(models.Model):
@@ -20,13 +21,15 @@ class KamAccountPlanReview(models.Model):
         reviews = super().create(vals_list)
         plans = reviews.plan_id
         # The review is done: the old reminder is closed, the next one is scheduled.
-        close_activities(plans, REVIEW_ACTIVITY, feedback=self.env._("Reviewed"))
+        close_activities(plans, REVIEW_ACTIVITY, feedback=lambda act: act.env._("Reviewed"))
         for review in reviews:
-            review.plan_id.message_post(
-                body=self.env._(
+            # In the language of the plan's key account manager.
+            plan = in_lang_of(review.plan_id, review.plan_id.user_id)
+            plan.message_post(
+                body=plan.env._(
                     "Quarterly review of %(date)s recorded. Next review due %(next)s.",
-                    date=review.date,
-                    next=review.plan_id.next_review_date,
+                    date=format_date(plan.env, review.date),
+                    next=format_date(plan.env, plan.next_review_date),
                 )
             )
         plans._kam_schedule_review_reminders()

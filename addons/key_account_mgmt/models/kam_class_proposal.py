@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .kam_activity import close_activities, schedule_activity_once
+from .kam_activity import close_activities, in_lang_of, schedule_activity_once
 from .res_partner import ABC_CLASSES, MANAGER_GROUP
 
 ACTIVITY_TYPE = "key_account_mgmt.mail_activity_type_kam_class_proposal"
@@ -159,9 +159,9 @@ class KamClassProposal(models.Model):
         self.ensure_one()
         approver = self._find_approver()
         self.sudo().approver_id = approver
-        partner = self.partner_id.sudo()
+        partner = self._kam_chatter_partner()
         partner.message_post(
-            body=self.env._(
+            body=partner.env._(
                 "%(user)s proposes class %(new)s in %(company)s (now %(old)s, computed "
                 "%(computed)s). Reason: %(reason)s",
                 user=self.proposer_id.name,
@@ -176,9 +176,19 @@ class KamClassProposal(models.Model):
             partner,
             ACTIVITY_TYPE,
             user_of=lambda _p: approver,
-            summary=self.env._("Approve class %(cls)s?", cls=self.proposed_class),
+            summary=lambda p: p.env._(
+                "Approve class %(cls)s in %(company)s?",
+                cls=self.proposed_class,
+                company=self.company_id.name,
+            ),
             note_of=lambda _p: self.reason,
+            company=self.company_id,
         )
+
+    def _kam_chatter_partner(self):
+        """The customer, to post on, in the language of its responsible user."""
+        partner = self.partner_id.sudo()
+        return in_lang_of(partner, partner._kam_responsible_user())
 
     def _check_manager(self):
         if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
@@ -216,8 +226,9 @@ class KamClassProposal(models.Model):
                 "decision_date": fields.Datetime.now(),
             }
         )
+        partner = self._kam_chatter_partner()
         partner.message_post(
-            body=self.env._(
+            body=partner.env._(
                 "%(user)s approved class %(new)s in %(company)s. Reason: %(reason)s",
                 user=self.env.user.name,
                 new=self.proposed_class,
@@ -225,7 +236,12 @@ class KamClassProposal(models.Model):
                 reason=self.reason,
             )
         )
-        close_activities(partner, ACTIVITY_TYPE, feedback=self.env._("Approved"))
+        close_activities(
+            partner,
+            ACTIVITY_TYPE,
+            feedback=lambda act: act.env._("Approved"),
+            company=self.company_id,
+        )
 
     def action_reject(self):
         """Manager: the class stays as it is; the proposer sees why in the chatter."""
@@ -239,9 +255,9 @@ class KamClassProposal(models.Model):
                     "decision_date": fields.Datetime.now(),
                 }
             )
-            partner = proposal.partner_id.sudo()
+            partner = proposal._kam_chatter_partner()
             partner.message_post(
-                body=self.env._(
+                body=partner.env._(
                     "%(user)s rejected the proposed class %(new)s in %(company)s. %(note)s",
                     user=self.env.user.name,
                     new=proposal.proposed_class,
@@ -249,7 +265,12 @@ class KamClassProposal(models.Model):
                     note=proposal.decision_note or "",
                 )
             )
-            close_activities(partner, ACTIVITY_TYPE, feedback=self.env._("Rejected"))
+            close_activities(
+                partner,
+                ACTIVITY_TYPE,
+                feedback=lambda act: act.env._("Rejected"),
+                company=proposal.company_id,
+            )
         return True
 
     def action_submit(self):

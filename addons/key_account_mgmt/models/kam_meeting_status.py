@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
@@ -148,33 +150,43 @@ class KamMeetingStatus(models.Model):
 
     @api.model
     def _cron_kam_meeting_reminders(self):
-        """Daily: one activity per key account behind its meeting targets, for its KAM."""
-        rows_by_partner = {}
+        """Daily: one activity per key account and company of ours where the account is
+        behind its meeting targets, for its KAM (if he works in that company).
+
+        Each activity speaks of its company only, in the KAM's language, and shows only
+        where that company is worked in, like the meeting table of that company."""
+        rows_by_company = defaultdict(lambda: defaultdict(list))
         for row in self.sudo()._kam_fetch_status():
             if row["is_behind"]:
-                rows_by_partner.setdefault(row["partner_id"], []).append(row)
-        partners = self.env["res.partner"].sudo().browse(list(rows_by_partner))
-        groups = {g.id: g.name for g in self.env["kam.stakeholder.group"].sudo().search([])}
-        companies = {c.id: c.name for c in self.env["res.company"].sudo().search([])}
+                rows_by_company[row["company_id"]][row["partner_id"]].append(row)
+        groups = self.env["kam.stakeholder.group"].sudo().search([])
+        activities = self.env["mail.activity"]
+        for company in self.env["res.company"].sudo().browse(sorted(rows_by_company)):
+            rows_by_partner = rows_by_company[company.id]
 
-        def note_of(partner):
-            lines = [
-                self.env._(
-                    "%(company)s, %(group)s: %(held)s of %(target)s held, %(planned)s planned",
-                    company=companies.get(row["company_id"], ""),
-                    group=groups.get(row["stakeholder_group_id"], ""),
-                    held=row["meetings_held"],
-                    target=row["meetings_target"],
-                    planned=row["meetings_planned"],
-                )
-                for row in rows_by_partner[partner.id]
-            ]
-            return Markup("<br/>").join(lines)
+            def note_of(partner, rows_by_partner=rows_by_partner):
+                names = {g.id: g.name for g in groups.with_env(partner.env)}
+                lines = [
+                    partner.env._(
+                        "%(group)s: %(held)s of %(target)s held, %(planned)s planned",
+                        group=names.get(row["stakeholder_group_id"], ""),
+                        held=row["meetings_held"],
+                        target=row["meetings_target"],
+                        planned=row["meetings_planned"],
+                    )
+                    for row in rows_by_partner[partner.id]
+                ]
+                return Markup("<br/>").join(lines)
 
-        return schedule_activity_once(
-            partners,
-            BEHIND_ACTIVITY,
-            user_of=lambda p: p._kam_responsible_user(),
-            summary=self.env._("Behind meeting targets: plan meetings"),
-            note_of=note_of,
-        )
+            activities |= schedule_activity_once(
+                self.env["res.partner"].sudo().browse(list(rows_by_partner)),
+                BEHIND_ACTIVITY,
+                user_of=lambda p: p._kam_responsible_user(),
+                summary=lambda p, company=company: p.env._(
+                    "Behind meeting targets in %(company)s: plan meetings",
+                    company=company.name,
+                ),
+                note_of=note_of,
+                company=company,
+            )
+        return activities

@@ -86,11 +86,15 @@ class KamSwotItem(models.Model):
         }
 
     @api.model
-    def _kam_overdue_partner_ids(self):
-        """Partners whose newest SWOT item is 12 months old or more, in any company."""
+    def _kam_overdue_partner_ids(self, company=None):
+        """Key accounts whose newest SWOT item in ``company`` (default: the current
+        company) is 12 months old or more."""
+        company = company or self.env.company
         limit = self._kam_overdue_limit()
         rows = self._read_group(
-            [("partner_id.is_key_account", "=", True)], ["partner_id"], ["date:max"]
+            [("partner_id.is_key_account", "=", True), ("company_id", "=", company.id)],
+            ["partner_id"],
+            ["date:max"],
         )
         return [partner.id for partner, last in rows if last <= limit]
 

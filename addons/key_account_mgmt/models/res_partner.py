@@ -5,9 +5,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL, get_lang, split_every
+from odoo.tools import SQL, format_date, formatLang, get_lang, split_every
 
-from .kam_activity import close_activities, schedule_activity_once
+from .kam_activity import close_activities, in_lang_of, schedule_activity_once
 
 ORG_LEVELS = [
     ("strategic", "Strategic"),
@@ -240,8 +240,12 @@ class ResPartner(models.Model):
         help="Set by the daily check when a key account no longer meets the selection "
         "criteria: decide to keep it or to remove the key-account status.",
     )
+    # Not stored: the criteria of the current company only, in its currency and in the
+    # reader's language (one text about several companies mixed currencies).
     kam_review_key_account_reason = fields.Text(
-        string="Why review", readonly=True, copy=False, groups="base.group_user"
+        string="Why review",
+        compute="_compute_kam_review_key_account_reason",
+        groups="base.group_user",
     )
     kam_review_keep_until = fields.Date(
         string="Kept as key account until",
@@ -556,7 +560,6 @@ class ResPartner(models.Model):
             vals = dict(
                 vals,
                 kam_review_key_account=False,
-                kam_review_key_account_reason=False,
                 kam_review_keep_until=False,
             )
         old_kam = (
@@ -576,7 +579,9 @@ class ResPartner(models.Model):
             self._kam_log_key_account_changes(old_key, old_kam)
         if dropped:
             close_activities(
-                dropped, REVIEW_KEY_ACCOUNT_ACTIVITY, feedback=self.env._("Key account removed")
+                dropped,
+                REVIEW_KEY_ACCOUNT_ACTIVITY,
+                feedback=lambda act: act.env._("Key account removed"),
             )
         if set(CRITERIA_FIELDS) & vals.keys() and not self.env.context.get(
             "kam_skip_class_recompute"
@@ -896,7 +901,9 @@ class ResPartner(models.Model):
             current = self._kam_read_classes(sorted({pid for ids in batch.values() for pid in ids}))
             values = {}
             for comp, ids in batch.items():
-                Partner = self.sudo().with_company(comp)
+                # Stored reasons (class history) are read by the whole company: they
+                # are written in the company's language.
+                Partner = in_lang_of(self.sudo().with_company(comp), comp.partner_id)
                 key = str(comp.id)
                 # A partner without a class here gets one now, and a history row with the
                 # rule's reason: its reason comes with its letter. The others get letters
@@ -1086,7 +1093,7 @@ class ResPartner(models.Model):
             if row[4] is None:
                 missing[row[1]].append(row[0])
         for company, pids in missing.items():
-            Partner = self.sudo().with_company(company)
+            Partner = in_lang_of(self.sudo().with_company(company), company.partner_id)
             reasons = Partner._kam_compute_class_values(company, Partner.browse(pids))
             for row in history:
                 if row[4] is None and row[1] == company:
@@ -1129,8 +1136,11 @@ class ResPartner(models.Model):
     def _kam_post_manual_change(self, history, company):
         """Chatter trail of a manual class change (proposals post their own)."""
         for row in history:
-            self.browse(row["partner_id"]).sudo().message_post(
-                body=self.env._(
+            partner = self.browse(row["partner_id"]).sudo()
+            # Chatter about an account speaks the language of its responsible user.
+            partner = in_lang_of(partner, partner._kam_responsible_user())
+            partner.message_post(
+                body=partner.env._(
                     "%(user)s set the class in %(company)s by hand: %(old)s -> %(new)s. %(reason)s",
                     user=self.env.user.name,
                     company=company.name,
@@ -1202,8 +1212,9 @@ class ResPartner(models.Model):
             kam_class_reason=self.env._("Manual override removed"), kam_class_chatter_done=True
         ).write({"abc_class_manual": False})
         for partner in self:
+            partner = in_lang_of(partner, partner._kam_responsible_user())
             partner.message_post(
-                body=self.env._(
+                body=partner.env._(
                     "Manual class removed in %(company)s; the computed class %(computed)s applies.",
                     company=self.env.company.name,
                     computed=partner.abc_class_computed or "-",
@@ -1258,15 +1269,23 @@ class ResPartner(models.Model):
     # ===================================================================================
     @api.model
     def _cron_kam_swot_overdue(self):
-        """Daily: one open activity per key account whose SWOT is overdue, for its KAM."""
-        partners = self.sudo().browse(self.env["kam.swot.item"].sudo()._kam_overdue_partner_ids())
-        partners = partners.filtered(lambda p: p._kam_responsible_user())
-        return schedule_activity_once(
-            partners,
-            "key_account_mgmt.mail_activity_type_kam_swot_overdue",
-            user_of=lambda p: p._kam_responsible_user(),
-            summary=self.env._("SWOT overdue: review it (at least once a year)"),
-        )
+        """Daily: one open activity per key account and company whose SWOT there is
+        overdue, for its KAM, in his language."""
+        activities = self.env["mail.activity"]
+        Swot = self.env["kam.swot.item"].sudo()
+        for company in self.env["res.company"].sudo().search([]):
+            partners = self.sudo().browse(Swot._kam_overdue_partner_ids(company))
+            activities |= schedule_activity_once(
+                partners,
+                "key_account_mgmt.mail_activity_type_kam_swot_overdue",
+                user_of=lambda p: p._kam_responsible_user(),
+                summary=lambda p, company=company: p.env._(
+                    "SWOT overdue in %(company)s: review it (at least once a year)",
+                    company=company.name,
+                ),
+                company=company,
+            )
+        return activities
 
     # ===================================================================================
     # Over-served key accounts
@@ -1333,7 +1352,7 @@ class ResPartner(models.Model):
             meeting_limit = factor * max(targets.get(partner.abc_class, 0), 1)
             meetings = held.get(partner.id, 0)
             if factor and meetings > meeting_limit:
-                limit_text, factor_text = f"{meeting_limit:g}", f"{factor:g}"
+                limit_text, factor_text = self._kam_number(meeting_limit), self._kam_number(factor)
                 lines.append(
                     self.env._(
                         "%(held)s meetings in 12 months, more than %(limit)s "
@@ -1347,7 +1366,7 @@ class ResPartner(models.Model):
             hour_limit = hour_limits[partner.abc_class]
             planned = hours.get(partner.id, 0.0)
             if hour_limit and planned > hour_limit:
-                hours_text, limit_text = f"{planned:g}", f"{hour_limit:g}"
+                hours_text, limit_text = self._kam_number(planned), self._kam_number(hour_limit)
                 lines.append(
                     self.env._(
                         "%(hours)s resource hours per month in the active account plan, more "
@@ -1360,6 +1379,12 @@ class ResPartner(models.Model):
             if lines:
                 result[partner.id] = "\n".join(lines)
         return result
+
+    @api.model
+    def _kam_number(self, value):
+        """``value`` in the user's number format with the decimals it needs (2, 20,5)."""
+        digits = next((d for d in (0, 1) if round(value, d) == value), 2)
+        return formatLang(self.env, value, digits=digits)
 
     # ===================================================================================
     # Key-account selection criteria and re-selection
@@ -1389,8 +1414,10 @@ class ResPartner(models.Model):
         return result
 
     @api.model
-    def _kam_key_accounts_to_review(self):
-        """Key accounts below the selection criteria in every company: ``{id: reason}``.
+    def _kam_key_accounts_to_review(self, partners=None):
+        """Key accounts below the selection criteria in every company:
+        ``{partner id: {company: (met, turnover, yearly purchases)}}``, one entry per
+        company of ours the account belongs to.
 
         The criteria are the candidate wizard's defaults: the company's class A thresholds
         and ``kam_key_account_min_criteria``. An account shared by several companies stays
@@ -1398,22 +1425,21 @@ class ResPartner(models.Model):
         date not yet passed) are skipped.
         """
         today = fields.Date.context_today(self)
-        keyed = self.sudo().search(
-            [
-                ("is_key_account", "=", True),
-                "|",
-                ("kam_review_keep_until", "=", False),
-                ("kam_review_keep_until", "<", today),
-            ]
-        )
+        domain = [
+            ("is_key_account", "=", True),
+            "|",
+            ("kam_review_keep_until", "=", False),
+            ("kam_review_keep_until", "<", today),
+        ]
+        if partners is not None:
+            domain.append(("id", "in", partners.ids))
+        keyed = self.sudo().search(domain)
         qualifies = set()
-        reasons = defaultdict(list)
+        below = defaultdict(dict)
         for company in self.env["res.company"].sudo().search([]):
             in_company = keyed.filtered(lambda p, c=company: not p.company_id or p.company_id == c)
             if not in_company:
                 continue
-            money = self._kam_money_formatter(company.currency_id)
-            needed = company.kam_key_account_min_criteria
             criteria = self.with_company(company)._kam_key_account_criteria(
                 company,
                 in_company,
@@ -1422,65 +1448,88 @@ class ResPartner(models.Model):
                 company.kam_a_min_purchases,
             )
             for partner in in_company:
-                met, turnover, bought = criteria[partner.id]
-                if met >= needed:
+                if criteria[partner.id][0] >= company.kam_key_account_min_criteria:
                     qualifies.add(partner.id)
-                    continue
-                reasons[partner.id].append(
-                    self.env._(
-                        "%(company)s: %(met)s of 3 criteria met, %(needed)s needed (turnover "
-                        "%(turnover)s above %(min_turnover)s, installers %(installers)s above "
-                        "%(min_installers)s, yearly purchases %(purchases)s above "
-                        "%(min_purchases)s).",
-                        company=company.name,
-                        met=met,
-                        needed=needed,
-                        turnover=money(turnover),
-                        min_turnover=money(company.kam_a_min_turnover),
-                        installers=partner.installer_count or 0,
-                        min_installers=company.kam_a_min_installers,
-                        purchases=money(bought),
-                        min_purchases=money(company.kam_a_min_purchases),
-                    )
-                )
-        return {pid: "\n".join(lines) for pid, lines in reasons.items() if pid not in qualifies}
+                else:
+                    below[partner.id][company] = criteria[partner.id]
+        return {pid: found for pid, found in below.items() if pid not in qualifies}
+
+    def _kam_review_reason(self, company, figures):
+        """Why this key account is below the criteria of ``company``, in the language of
+        ``self.env`` and the currency of the company (``figures``: met, turnover,
+        yearly purchases)."""
+        self.ensure_one()
+        met, turnover, bought = figures
+        money = self._kam_money_formatter(company.currency_id)
+        return self.env._(
+            "%(company)s: %(met)s of 3 criteria met, %(needed)s needed (turnover "
+            "%(turnover)s above %(min_turnover)s, installers %(installers)s above "
+            "%(min_installers)s, yearly purchases %(purchases)s above "
+            "%(min_purchases)s).",
+            company=company.name,
+            met=met,
+            needed=company.kam_key_account_min_criteria,
+            turnover=money(turnover),
+            min_turnover=money(company.kam_a_min_turnover),
+            installers=formatLang(self.env, self.sudo().installer_count or 0, digits=0),
+            min_installers=formatLang(self.env, company.kam_a_min_installers, digits=0),
+            purchases=money(bought),
+            min_purchases=money(company.kam_a_min_purchases),
+        )
+
+    @api.depends_context("company", "lang")
+    @api.depends("kam_review_key_account")
+    def _compute_kam_review_key_account_reason(self):
+        flagged = self.filtered(lambda p: p._origin.id and p.kam_review_key_account)
+        below = {}
+        if flagged:
+            below = self._kam_key_accounts_to_review(flagged._origin)
+        company = self.env.company
+        for partner in self:
+            figures = below.get(partner._origin.id, {}).get(company)
+            partner.kam_review_key_account_reason = (
+                partner._kam_review_reason(company, figures) if figures else False
+            )
 
     @api.model
     def _cron_kam_review_key_accounts(self):
-        """Daily: flag key accounts that no longer meet the criteria, remind their KAM once.
+        """Daily: flag key accounts that no longer meet the criteria, remind their KAM once
+        per company of ours, with that company's criteria, in the KAM's language.
 
         Flags that no longer apply (the account qualifies again, or a manager kept it)
-        are cleared and their open review activity is closed.
+        are cleared and their open review activities are closed.
         """
         to_review = self._kam_key_accounts_to_review()
         Partner = self.sudo().with_context(tracking_disable=True, kam_skip_class_recompute=True)
         flagged = Partner.search([("kam_review_key_account", "=", True)])
         cleared = flagged.filtered(lambda p: p.id not in to_review)
         if cleared:
-            cleared.write({"kam_review_key_account": False, "kam_review_key_account_reason": False})
+            cleared.write({"kam_review_key_account": False})
             close_activities(
                 cleared,
                 REVIEW_KEY_ACCOUNT_ACTIVITY,
-                feedback=self.env._("The account meets the key-account criteria again."),
+                feedback=lambda act: act.env._("The account meets the key-account criteria again."),
             )
         partners = Partner.browse(list(to_review))
-        by_reason = defaultdict(list)
-        for partner in partners:
-            if not partner.kam_review_key_account or (
-                partner.kam_review_key_account_reason != to_review[partner.id]
-            ):
-                by_reason[to_review[partner.id]].append(partner.id)
-        for reason, ids in by_reason.items():
-            Partner.browse(ids).write(
-                {"kam_review_key_account": True, "kam_review_key_account_reason": reason}
-            )
-        return schedule_activity_once(
-            partners,
-            REVIEW_KEY_ACCOUNT_ACTIVITY,
-            user_of=lambda p: p._kam_responsible_user(),
-            summary=self.env._("Review key-account status: below the selection criteria"),
-            note_of=lambda p: to_review[p.id],
+        partners.filtered(lambda p: not p.kam_review_key_account).write(
+            {"kam_review_key_account": True}
         )
+        activities = self.env["mail.activity"]
+        companies = {company for found in to_review.values() for company in found}
+        for company in sorted(companies, key=lambda c: c.id):
+            in_company = partners.filtered(lambda p, c=company: c in to_review[p.id])
+            activities |= schedule_activity_once(
+                in_company,
+                REVIEW_KEY_ACCOUNT_ACTIVITY,
+                user_of=lambda p: p._kam_responsible_user(),
+                summary=lambda p, c=company: p.env._(
+                    "Review key-account status in %(company)s: below the selection criteria",
+                    company=c.name,
+                ),
+                note_of=lambda p, c=company: p._kam_review_reason(c, to_review[p.id][c]),
+                company=company,
+            )
+        return activities
 
     def action_kam_keep_key_account(self):
         """Managers: keep the flagged key accounts; the check is silenced for 12 months."""
@@ -1491,23 +1540,22 @@ class ResPartner(models.Model):
         keep_until = fields.Date.context_today(self) + relativedelta(months=REVIEW_KEEP_MONTHS)
         partners = self.filtered("kam_review_key_account")
         partners.sudo().write(
-            {
-                "kam_review_key_account": False,
-                "kam_review_key_account_reason": False,
-                "kam_review_keep_until": keep_until,
-            }
+            {"kam_review_key_account": False, "kam_review_keep_until": keep_until}
         )
         close_activities(
-            partners, REVIEW_KEY_ACCOUNT_ACTIVITY, feedback=self.env._("Kept as key account")
+            partners,
+            REVIEW_KEY_ACCOUNT_ACTIVITY,
+            feedback=lambda act: act.env._("Kept as key account"),
         )
         for partner in partners:
+            partner = in_lang_of(partner, partner._kam_responsible_user())
             partner.message_post(
-                body=self.env._(
+                body=partner.env._(
                     "%(user)s kept %(partner)s as a key account below the selection criteria "
                     "until %(date)s.",
                     user=self.env.user.name,
                     partner=partner.display_name,
-                    date=keep_until,
+                    date=format_date(partner.env, keep_until),
                 )
             )
         return True

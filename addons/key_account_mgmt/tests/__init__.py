@@ -11,3 +11,4 @@ from . import test_followup
 from . import test_review_fixes
 from . import test_tour_smoke
 from . import test_plan_report
+from . import test_company_isolation
