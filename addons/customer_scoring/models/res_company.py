@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 
 WEIGHT_FIELDS = (
     "score_weight_revenue",
@@ -9,6 +10,26 @@ WEIGHT_FIELDS = (
     "score_weight_recency",
     "score_weight_payment",
     "score_weight_evaluative",
+)
+ABC_SHARE_FIELDS = (
+    "score_abc_a_share",
+    "score_abc_b_share",
+    "score_abc_fine_tiers",
+    "score_abc_aaa_share",
+    "score_abc_aa_share",
+)
+# The company fields a scoring manager changes on the scoring settings screen.
+SCORING_SETTINGS_FIELDS = (
+    *WEIGHT_FIELDS,
+    *ABC_SHARE_FIELDS,
+    "score_abc_source",
+    "score_passive_gap_factor",
+    "score_passive_min_days",
+    "score_lost_months",
+    "score_new_months",
+    "score_concentration_threshold",
+    "score_clv_horizon_years",
+    "score_clv_discount_rate",
 )
 
 
@@ -64,44 +85,62 @@ class ResCompany(models.Model):
     score_clv_horizon_years = fields.Integer(string="CLV horizon (years)", default=5)
     score_clv_discount_rate = fields.Float(string="CLV discount rate (%)", default=10.0)
 
+    def _score_weights_text(self, names):
+        """'Weight: Revenue 30, Weight: Growth 10, ...' in the user's language."""
+        self.ensure_one()
+        return ", ".join(
+            f"{self._kam_field_label(name)} {formatLang(self.env, self[name], digits=0)}"
+            for name in names
+        )
+
+    def _score_share_text(self, name):
+        """'"Class A up to cumulative share (%)" (96.0 %)': a share as the user typed it."""
+        return self.env._(
+            "“%(field)s” (%(value)s %%)",
+            field=self._kam_field_label(name),
+            value=formatLang(self.env, self[name], digits=1),
+        )
+
+    # One check over all the weights, after the write: moving points from one weight to
+    # another is judged on the final set, whatever order the fields were typed in.
     @api.constrains(*WEIGHT_FIELDS)
     def _check_score_weights(self):
         for company in self:
-            weights = [company[name] for name in WEIGHT_FIELDS]
-            if any(weight < 0 for weight in weights):
+            negative = [name for name in WEIGHT_FIELDS if company[name] < 0]
+            if negative:
                 raise ValidationError(
                     self.env._(
-                        "Scoring weights of %(company)s cannot be negative.", company=company.name
+                        "Scoring weights of %(company)s cannot be negative: %(weights)s.",
+                        company=company.name,
+                        weights=company._score_weights_text(negative),
                     )
                 )
-            if sum(weights) != 100:
+            total = sum(company[name] for name in WEIGHT_FIELDS)
+            if total != 100:
                 raise ValidationError(
                     self.env._(
                         "The scoring weights of %(company)s add up to %(total)s; they must add "
-                        "up to 100. Adjust them in Settings > Customer Scoring.",
+                        "up to 100: %(weights)s.",
                         company=company.name,
-                        total=sum(weights),
+                        total=formatLang(self.env, total, digits=0),
+                        weights=company._score_weights_text(WEIGHT_FIELDS),
                     )
                 )
 
-    @api.constrains(
-        "score_abc_a_share",
-        "score_abc_b_share",
-        "score_abc_aaa_share",
-        "score_abc_aa_share",
-        "score_abc_fine_tiers",
-    )
+    # The shares are checked together for the same reason: A 80 -> 96 with B 95 -> 99 is
+    # valid, although A 96 with the old B 95 would not be.
+    @api.constrains(*ABC_SHARE_FIELDS)
     def _check_score_abc_shares(self):
         for company in self:
             a, b = company.score_abc_a_share, company.score_abc_b_share
             if not 0 < a < b <= 100:
                 raise ValidationError(
                     self.env._(
-                        "Value ABC shares of %(company)s: class A (%(a)s %%) must be above 0 and "
-                        "below class B (%(b)s %%), and B at most 100 %%.",
+                        "Value ABC shares of %(company)s: %(a)s must be above 0 and below "
+                        "%(b)s, and class B at most 100 %%.",
                         company=company.name,
-                        a=a,
-                        b=b,
+                        a=company._score_share_text("score_abc_a_share"),
+                        b=company._score_share_text("score_abc_b_share"),
                     )
                 )
             if company.score_abc_fine_tiers and not (
@@ -109,8 +148,12 @@ class ResCompany(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Value ABC shares of %(company)s: AAA must be below AA, and AA below A.",
+                        "Value ABC shares of %(company)s: %(aaa)s must be above 0 and below "
+                        "%(aa)s, and AA below %(a)s.",
                         company=company.name,
+                        aaa=company._score_share_text("score_abc_aaa_share"),
+                        aa=company._score_share_text("score_abc_aa_share"),
+                        a=company._score_share_text("score_abc_a_share"),
                     )
                 )
 

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_amount, formatLang
 
-# Seed 004, Table 1: minimum meetings per year by class and stakeholder group.
+# Minimum meetings per year by class and stakeholder group.
 # None means "as needed"; a missing pair ("-" in the table) has no target at all.
 DEFAULT_MEETING_TARGETS = [
     ("stakeholder_group_procurement", "A", 4),
@@ -13,12 +14,24 @@ DEFAULT_MEETING_TARGETS = [
     ("stakeholder_group_marketing", "A", 2),
 ]
 
-# (criterion label, field of class A threshold, field of class B threshold)
+# (field of the class A threshold, field of the class B threshold)
 THRESHOLD_PAIRS = [
-    ("customer's own turnover", "kam_a_min_turnover", "kam_b_min_turnover"),
-    ("installers", "kam_a_min_installers", "kam_b_min_installers"),
-    ("yearly purchases from us", "kam_a_min_purchases", "kam_b_min_purchases"),
+    ("kam_a_min_turnover", "kam_b_min_turnover"),
+    ("kam_a_min_installers", "kam_b_min_installers"),
+    ("kam_a_min_purchases", "kam_b_min_purchases"),
 ]
+THRESHOLD_FIELDS = tuple(fname for pair in THRESHOLD_PAIRS for fname in pair)
+
+# The company fields a key account manager changes on the key account settings screen.
+KAM_SETTINGS_FIELDS = (
+    *THRESHOLD_FIELDS,
+    "kam_class_rule_mode",
+    "kam_class_approver_id",
+    "kam_key_account_min_criteria",
+    "kam_overserved_meeting_factor",
+    "kam_overserved_hours_b",
+    "kam_overserved_hours_c",
+)
 
 
 class ResCompany(models.Model):
@@ -61,7 +74,7 @@ class ResCompany(models.Model):
         help="Manager who gets the activity when a salesperson proposes a class. "
         "Empty: the salesperson's sales team leader, else any key account manager.",
     )
-    # Key-account selection (seed 004): the candidate wizard and the daily re-selection
+    # Key-account selection: the candidate wizard and the daily re-selection
     # check use the class A thresholds and this many criteria.
     kam_key_account_min_criteria = fields.Integer(
         string="Key account: criteria that must hold",
@@ -69,7 +82,7 @@ class ResCompany(models.Model):
         help="How many of the three class A criteria (turnover, installers, yearly purchases) "
         "a key account must meet; a key account below it is flagged for review.",
     )
-    # Over-served key accounts (seed 004): more effort than the value of a B or C class.
+    # Over-served key accounts: more effort than the value of a B or C class.
     kam_overserved_meeting_factor = fields.Float(
         string="Over-served: meetings factor",
         default=2.0,
@@ -90,32 +103,60 @@ class ResCompany(models.Model):
         "resource hours per month than this. 0 switches the hours rule off for C.",
     )
 
-    @api.constrains(*[fname for _label, a, b in THRESHOLD_PAIRS for fname in (a, b)])
+    def _kam_field_label(self, fname):
+        """The label of a field as the user reads it on the screen (his language)."""
+        return self._fields[fname]._description_string(self.env)
+
+    def _kam_format_setting(self, fname):
+        """The value of a setting as the user typed it, formatted in his language."""
+        self.ensure_one()
+        field = self._fields[fname]
+        if field.type == "monetary":
+            return format_amount(self.env, self[fname], self.currency_id)
+        if field.type == "integer":
+            return formatLang(self.env, self[fname], digits=0)
+        return formatLang(self.env, self[fname], digits=1)
+
+    # All thresholds in one check, run after the write: a change that moves class A and
+    # class B together (50 M / 30 M back to 20 M / 10 M) is judged on its final values.
+    @api.constrains(*THRESHOLD_FIELDS)
     def _check_kam_thresholds(self):
         for company in self:
-            for label, a_field, b_field in THRESHOLD_PAIRS:
-                a_value, b_value = company[a_field], company[b_field]
-                if a_value < 0 or b_value < 0:
-                    raise ValidationError(
+            errors = []
+            for a_field, b_field in THRESHOLD_PAIRS:
+                errors += [
+                    self.env._(
+                        "“%(field)s” cannot be negative: %(value)s.",
+                        field=company._kam_field_label(fname),
+                        value=company._kam_format_setting(fname),
+                    )
+                    for fname in (a_field, b_field)
+                    if company[fname] < 0
+                ]
+                if company[a_field] < company[b_field]:
+                    errors.append(
                         self.env._(
-                            "The class thresholds for %(criterion)s cannot be negative "
-                            "(company %(company)s).",
-                            criterion=label,
-                            company=company.name,
+                            "“%(a_field)s” (%(a)s) is below the class B threshold "
+                            "“%(b_field)s” (%(b)s). Class A must demand at least as much as "
+                            "class B: raise A or lower B.",
+                            a_field=company._kam_field_label(a_field),
+                            a=company._kam_format_setting(a_field),
+                            b_field=company._kam_field_label(b_field),
+                            b=company._kam_format_setting(b_field),
                         )
                     )
-                if a_value < b_value:
-                    raise ValidationError(
-                        self.env._(
-                            "The class A threshold for %(criterion)s (%(a)s) is below the "
-                            "class B threshold (%(b)s) in company %(company)s. Class A must "
-                            "demand at least as much as class B: raise A or lower B.",
-                            criterion=label,
-                            a=a_value,
-                            b=b_value,
-                            company=company.name,
-                        )
+            if errors:
+                raise ValidationError(
+                    "\n".join(
+                        [
+                            self.env._(
+                                "The class thresholds of %(company)s are not valid:",
+                                company=company.name,
+                            ),
+                            *errors,
+                        ]
                     )
+                )
 
     @api.constrains(
         "kam_key_account_min_criteria",
@@ -157,7 +198,7 @@ class ResCompany(models.Model):
         return companies
 
     def _kam_create_default_meeting_targets(self):
-        """Load Table 1 of seed 004 for the companies that have no meeting targets yet."""
+        """Load the default meeting targets for the companies that have no meeting targets yet."""
         Target = self.env["kam.meeting.target"].sudo()
         companies = self or self.sudo().search([])
         having = set(Target.search([("company_id", "in", companies.ids)]).company_id.ids)
