@@ -12,4 +12,5 @@ from . import test_review_fixes
 from . import test_tour_smoke
 from . import test_plan_report
 from . import test_company_isolation
+from . import test_kam_i18n
 from . import test_settings_checks
