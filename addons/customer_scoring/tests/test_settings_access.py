@@ -76,6 +76,16 @@ class TestScoringSettingsAccess(TransactionCase):
             self._stored(self.company, "score_abc_a_share", "score_abc_b_share"), (80.0, 95.0)
         )
 
+    def test_admin_settings_page_moves_abc_shares_together(self):
+        # The general Settings of an administrator write the shares together too.
+        settings = Form(self.env["res.config.settings"])
+        settings.score_abc_a_share = 96.0
+        settings.score_abc_b_share = 99.0
+        settings.save().execute()
+        self.assertEqual(
+            self._stored(self.company, "score_abc_a_share", "score_abc_b_share"), (96.0, 99.0)
+        )
+
     def test_weights_moved_in_any_order(self):
         orders = [
             {"score_weight_revenue": 20, "score_weight_growth": 20},
