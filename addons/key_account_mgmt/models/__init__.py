@@ -3,6 +3,7 @@ from . import kam_stakeholder_group
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_kam_access
 from . import kam_abc_class_history
 from . import kam_key_account_history
 from . import kam_class_proposal
