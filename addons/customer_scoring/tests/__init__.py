@@ -8,3 +8,4 @@ from . import test_kpi_history
 from . import test_tour_accountant
 from . import test_settings_access
 from . import test_tour_settings
+from . import test_tour_manager
