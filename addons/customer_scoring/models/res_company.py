@@ -18,19 +18,6 @@ ABC_SHARE_FIELDS = (
     "score_abc_aaa_share",
     "score_abc_aa_share",
 )
-# The company fields a scoring manager changes on the scoring settings screen.
-SCORING_SETTINGS_FIELDS = (
-    *WEIGHT_FIELDS,
-    *ABC_SHARE_FIELDS,
-    "score_abc_source",
-    "score_passive_gap_factor",
-    "score_passive_min_days",
-    "score_lost_months",
-    "score_new_months",
-    "score_concentration_threshold",
-    "score_clv_horizon_years",
-    "score_clv_discount_rate",
-)
 
 
 class ResCompany(models.Model):

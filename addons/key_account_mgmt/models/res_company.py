@@ -22,7 +22,7 @@ THRESHOLD_PAIRS = [
 ]
 THRESHOLD_FIELDS = tuple(fname for pair in THRESHOLD_PAIRS for fname in pair)
 
-# The company fields a key account manager changes on the key account settings screen.
+# The company fields of the key account settings, written together when saved.
 KAM_SETTINGS_FIELDS = (
     *THRESHOLD_FIELDS,
     "kam_class_rule_mode",
