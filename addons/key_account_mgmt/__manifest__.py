@@ -29,6 +29,7 @@
         "views/key_account_mgmt_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": ["key_account_mgmt/static/src/**/*"],
         "web.assets_tests": ["key_account_mgmt/static/tests/tours/**/*"],
     },
     "installable": True,

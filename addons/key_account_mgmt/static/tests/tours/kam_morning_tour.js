@@ -50,6 +50,10 @@ registry.category("web_tour.tours").add("kam_morning_tour", {
             trigger: `${FIELD("kam_meeting_status_ids")} .o_data_row:has(td[name='stakeholder_group_id']:contains('Procurement')):has(td[name='meetings_held']:contains('1')):has(td[name='meetings_planned']:contains('1')):has(td[name='target_display']:contains('2'))`,
         },
         {
+            content: "The meeting table shows its rows only, no blank filler rows",
+            trigger: `${FIELD("kam_meeting_status_ids")}:not(:has(tbody tr:not(.o_data_row):visible))`,
+        },
+        {
             content: "Enter the customer's own turnover",
             trigger: `${FIELD("customer_turnover")} input`,
             run: "edit 25000000",
@@ -102,6 +106,10 @@ registry.category("web_tour.tours").add("kam_morning_tour", {
         {
             content: "The empty SWOT says what to do",
             trigger: ".o_notebook p:contains('No SWOT yet')",
+        },
+        {
+            content: "The empty SWOT list has its Add a line row and no blank rows",
+            trigger: `${FIELD("kam_swot_item_ids")}:has(.o_field_x2many_list_row_add):not(:has(tbody tr:not(.o_data_row):not(:has(.o_field_x2many_list_row_add)):visible))`,
         },
         {
             content: "Add a SWOT item on the tab",
