@@ -1,5 +1,7 @@
 from . import res_company
 from . import res_config_settings
+from . import customer_score_figures
+from . import customer_score_ranks
 from . import customer_score
 from . import customer_score_mark
 from . import customer_score_run

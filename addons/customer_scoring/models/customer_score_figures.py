@@ -1,0 +1,460 @@
+"""The figures of the score rows, straight from the posted journal items: candidates,
+one set-based aggregate per company or batch, the per-customer columns and their upsert,
+and the passive-customer to-dos. Inherited by ``customer.score``."""
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, models
+from odoo.tools import SQL
+
+LIFECYCLE_STAGES = [
+    ("prospect", "Prospect"),
+    ("new", "New"),
+    ("active", "Active"),
+    ("passive", "Passive"),
+    ("lost", "Lost"),
+]
+VALUE_CLASSES = [("AAA", "AAA"), ("AA", "AA"), ("A", "A"), ("B", "B"), ("C", "C")]
+CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
+# Columns of a score row computed per customer from its journal items ...
+ROW_COLUMNS = (
+    "partner_id",
+    "company_id",
+    "currency_id",
+    "user_id",
+    "date_computed",
+    "revenue_12m",
+    "revenue_prev_12m",
+    "revenue_growth",
+    "cost_12m",
+    "margin_12m",
+    "margin_percent",
+    "invoice_count_12m",
+    "refund_count_12m",
+    "avg_order_value",
+    "first_invoice_date",
+    "last_invoice_date",
+    "recency_days",
+    "median_gap_days",
+    "avg_days_late",
+    "lifecycle_stage",
+)
+# ... and those computed over all the customers of the company (shares, ranks, score).
+FINAL_COLUMNS = (
+    "share_of_company_revenue",
+    "is_concentration_risk",
+    "abc_value_class",
+    "retention_rate",
+    "clv",
+    "score_revenue",
+    "score_growth",
+    "score_margin",
+    "score_frequency",
+    "score_recency",
+    "score_payment",
+    "score_evaluative",
+    "score_evaluative_rated",
+    "score",
+)
+
+
+def _assign_moved_sql(columns, source):
+    """SQL for writing ``columns`` of customer_score ``cs`` from ``source`` (an alias):
+    the SET list, and the condition that one of them moved (rows that did not move are
+    not rewritten)."""
+    cols = [SQL.identifier(name) for name in columns]
+    sets = SQL(", ").join(SQL("%s = %s.%s", col, source, col) for col in cols)
+    moved = SQL(
+        "(%s) IS DISTINCT FROM (%s)",
+        SQL(", ").join(SQL("cs.%s", col) for col in cols),
+        SQL(", ").join(SQL("%s.%s", source, col) for col in cols),
+    )
+    return sets, moved
+
+
+# Advisory lock key ("customer_scoring" in a bigint); one scoring run per database at a time.
+SCORING_LOCK_KEY = 0x4353434F52494E47
+DEFAULT_BATCH_SIZE = 5000
+
+
+class CustomerScoreFigures(models.AbstractModel):
+    _name = "customer.score.figures"
+    _description = "Customer Score: Figures from Journal Items"
+
+    @api.model
+    def _drop_archived_rows(self, company):
+        """A full run no longer scores archived customers: their last row would otherwise
+        stay as if it were current (and keep feeding the class rule)."""
+        self.env.cr.execute(
+            """DELETE FROM customer_score s
+                USING res_partner p
+                WHERE p.id = s.partner_id AND s.company_id = %s AND NOT p.active""",
+            [company.id],
+        )
+
+    @api.model
+    def _get_batch_size(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("customer_scoring.batch_size")
+        try:
+            return max(int(value), 1) if value else DEFAULT_BATCH_SIZE
+        except ValueError:
+            return DEFAULT_BATCH_SIZE
+
+    @api.model
+    def _candidate_sql(self, company, partner_ids, only_marked):
+        """SQL selecting the commercial partners to score for ``company``."""
+        if only_marked:
+            return SQL(
+                """SELECT m.partner_id AS id FROM customer_score_mark m
+                    WHERE m.company_id = %(company)s""",
+                company=company.id,
+            )
+        if partner_ids is not None:
+            return SQL(
+                "SELECT p.id FROM res_partner p WHERE p.id = ANY(%(ids)s)",
+                ids=list(partner_ids),
+            )
+        # Customers: commercial entities that bought or may buy from us; our own companies,
+        # users and pure vendors are left out.
+        return SQL(
+            """SELECT p.id FROM res_partner p
+                WHERE p.id = p.commercial_partner_id
+                  AND p.active
+                  AND (p.company_id IS NULL OR p.company_id = %(company)s)
+                  AND (
+                      p.customer_rank > 0
+                      OR (
+                          COALESCE(p.supplier_rank, 0) = 0
+                          AND NOT EXISTS (SELECT 1 FROM res_company c WHERE c.partner_id = p.id)
+                          AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
+                      )
+                  )""",
+            company=company.id,
+        )
+
+    @api.model
+    def _count_candidates(self, company, partner_ids, only_marked):
+        self.env.cr.execute(
+            SQL(
+                "SELECT COUNT(*) FROM (%s) c",
+                self._candidate_sql(company, partner_ids, only_marked),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _next_batch(self, company, partner_ids, only_marked, last_id, batch_size):
+        self.env.cr.execute(
+            SQL(
+                "SELECT c.id FROM (%s) c WHERE c.id > %s ORDER BY c.id LIMIT %s",
+                self._candidate_sql(company, partner_ids, only_marked),
+                last_id,
+                batch_size,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    # ------------------------------------------------------------------
+    # Per batch: figures straight from the journal items, written in one upsert
+    # ------------------------------------------------------------------
+    @api.model
+    def _cost_sql(self, company):
+        """Cost of the goods of one invoice line, signed like its revenue.
+
+        Preferred: ``score_cost`` frozen on the line when it was posted (stable history).
+        Fallback for lines posted before this module or written outside the ORM: the
+        product's current cost for the company times the quantity.
+        """
+        return SQL(
+            """COALESCE(
+                   aml.score_cost,
+                   CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
+                   * COALESCE(aml.quantity, 0)
+                   * COALESCE((pp.standard_price ->> %(company)s)::numeric, 0)
+               )""",
+            company=str(company.id),
+        )
+
+    @api.model
+    def _aggregate_sql(self, company, date, partner_ids=None):
+        """One set-based query: the figures of every commercial partner of ``company``
+        (or only of ``partner_ids``) from the journal items, one row per partner."""
+        windows = self._get_windows(date)
+        partner_filter = SQL("")
+        if partner_ids is not None:
+            # The journal items by their partner (index), not every item joined to its
+            # partner and then filtered: a partial run reads only its customers' lines.
+            partner_filter = SQL(
+                """AND aml.partner_id = ANY(ARRAY(
+                       SELECT c.id FROM res_partner c WHERE c.commercial_partner_id = ANY(%s)))""",
+                list(partner_ids),
+            )
+        return SQL(
+            """
+WITH moves AS MATERIALIZED (
+    SELECT p.commercial_partner_id AS partner_id, aml.move_id, am.move_type, aml.date,
+           SUM(-aml.balance) AS revenue, SUM(%(cost)s) AS cost
+      FROM account_move_line aml
+      JOIN account_move am ON am.id = aml.move_id
+      JOIN res_partner p ON p.id = aml.partner_id
+      LEFT JOIN product_product pp ON pp.id = aml.product_id
+     WHERE aml.company_id = %(company)s
+       AND aml.parent_state = 'posted'
+       AND aml.display_type = 'product'
+       AND am.move_type IN ('out_invoice', 'out_refund')
+       AND aml.date <= %(date)s
+       %(partner_filter)s
+  GROUP BY p.commercial_partner_id, aml.move_id, am.move_type, aml.date
+),
+money AS (
+    SELECT partner_id,
+           SUM(revenue) FILTER (WHERE date >= %(s12)s) AS rev12,
+           SUM(revenue) FILTER (WHERE date BETWEEN %(s_prev)s AND %(e_prev)s) AS rev_prev,
+           SUM(cost) FILTER (WHERE date >= %(s12)s) AS cost12,
+           COUNT(*) FILTER (WHERE date >= %(s12)s AND move_type = 'out_invoice') AS inv12,
+           COUNT(*) FILTER (WHERE date >= %(s12)s AND move_type = 'out_refund') AS ref12,
+           MIN(date) FILTER (WHERE move_type = 'out_invoice') AS first_date,
+           MAX(date) FILTER (WHERE move_type = 'out_invoice') AS last_date
+      FROM moves
+  GROUP BY partner_id
+),
+gaps AS (
+    SELECT partner_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
+      FROM (
+          SELECT partner_id, date - LAG(date) OVER (PARTITION BY partner_id ORDER BY date) AS gap
+            FROM (SELECT DISTINCT partner_id, date FROM moves
+                   WHERE move_type = 'out_invoice') d
+      ) g
+     WHERE gap IS NOT NULL
+  GROUP BY partner_id
+),
+late AS (
+    SELECT p.commercial_partner_id AS partner_id,
+           SUM(GREATEST(pay.paid_date - aml.date_maturity, 0) * aml.balance)
+               / NULLIF(SUM(aml.balance), 0) AS days_late
+      FROM account_move_line aml
+      JOIN account_move am ON am.id = aml.move_id
+      JOIN account_account acc ON acc.id = aml.account_id
+      JOIN res_partner p ON p.id = aml.partner_id
+      JOIN LATERAL (
+          SELECT MAX(apr.max_date) AS paid_date
+            FROM account_partial_reconcile apr
+           WHERE apr.debit_move_id = aml.id
+      ) pay ON pay.paid_date IS NOT NULL
+     WHERE aml.company_id = %(company)s
+       AND aml.parent_state = 'posted'
+       AND am.move_type = 'out_invoice'
+       AND acc.account_type = 'asset_receivable'
+       AND aml.reconciled
+       AND aml.balance > 0
+       AND aml.date_maturity IS NOT NULL
+       AND aml.date BETWEEN %(s12)s AND %(date)s
+       %(partner_filter)s
+  GROUP BY p.commercial_partner_id
+)
+SELECT m.partner_id, m.rev12, m.rev_prev, m.cost12, m.inv12, m.ref12, m.first_date,
+       m.last_date, g.median_gap, l.days_late
+  FROM money m
+  LEFT JOIN gaps g ON g.partner_id = m.partner_id
+  LEFT JOIN late l ON l.partner_id = m.partner_id
+""",
+            cost=self._cost_sql(company),
+            partner_filter=partner_filter,
+            company=company.id,
+            date=windows["date"],
+            s12=windows["start_12m"],
+            e_prev=windows["end_prev_12m"],
+            s_prev=windows["start_prev_12m"],
+        )
+
+    @api.model
+    def _prepare_figures_table(self, company, date, partner_ids=None):
+        """Aggregate a whole company in one pass into a temporary table.
+
+        Batches then read their partners from it by index instead of scanning the journal
+        items again for every batch.
+        """
+        cr = self.env.cr
+        cr.execute("DROP TABLE IF EXISTS customer_score_figures")
+        cr.execute(
+            SQL(
+                "CREATE TEMP TABLE customer_score_figures ON COMMIT DROP AS %s",
+                self._aggregate_sql(company, date, partner_ids),
+            )
+        )
+        cr.execute("CREATE INDEX ON customer_score_figures (partner_id)")
+        cr.execute("ANALYZE customer_score_figures")
+        return SQL("customer_score_figures")
+
+    @api.model
+    def _row_values_sql(self, company, date, source, partner_ids):
+        """SELECT of the per-customer columns (ROW_COLUMNS, in that order) of ``partner_ids``
+        (a list, or an SQL query of ids) from the aggregated figures in ``source``."""
+        windows = self._get_windows(date)
+        return SQL(
+            """
+WITH figures AS (
+    SELECT b.id AS partner_id, b.user_id,
+           ROUND(COALESCE(m.rev12, 0)::numeric, %(dp)s) AS rev12,
+           ROUND(COALESCE(m.rev_prev, 0)::numeric, %(dp)s) AS rev_prev,
+           ROUND(COALESCE(m.cost12, 0)::numeric, %(dp)s) AS cost12,
+           COALESCE(m.inv12, 0) AS inv12,
+           COALESCE(m.ref12, 0) AS ref12,
+           m.first_date, m.last_date,
+           m.median_gap,
+           COALESCE(m.days_late, 0) AS days_late
+      FROM res_partner b
+      LEFT JOIN %(source)s m ON m.partner_id = b.id
+     WHERE %(partner_filter)s
+)
+SELECT f.partner_id AS partner_id, %(company)s AS company_id, %(currency)s AS currency_id,
+       f.user_id AS user_id, %(date)s::date AS date_computed,
+       f.rev12 AS revenue_12m, f.rev_prev AS revenue_prev_12m,
+       ROUND(CASE WHEN f.rev_prev <> 0 THEN (f.rev12 - f.rev_prev) / ABS(f.rev_prev) * 100
+                  WHEN f.rev12 > 0 THEN 100 ELSE 0 END, 2) AS revenue_growth,
+       f.cost12 AS cost_12m, f.rev12 - f.cost12 AS margin_12m,
+       ROUND(CASE WHEN f.rev12 <> 0 THEN (f.rev12 - f.cost12) / f.rev12 * 100 ELSE 0 END, 2)
+           AS margin_percent,
+       f.inv12 AS invoice_count_12m, f.ref12 AS refund_count_12m,
+       ROUND(CASE WHEN f.inv12 > 0 THEN f.rev12 / f.inv12 ELSE 0 END, %(dp)s)
+           AS avg_order_value,
+       f.first_date AS first_invoice_date, f.last_date AS last_invoice_date,
+       COALESCE(%(date)s::date - f.last_date, 0) AS recency_days,
+       ROUND(COALESCE(f.median_gap, 0)::numeric, 1) AS median_gap_days,
+       ROUND(f.days_late::numeric, 1) AS avg_days_late,
+       CASE WHEN f.last_date IS NULL THEN 'prospect'
+            WHEN f.last_date < %(lost_before)s THEN 'lost'
+            WHEN %(date)s::date - f.last_date >= %(min_days)s
+                 AND %(date)s::date - f.last_date > %(gap_factor)s * COALESCE(f.median_gap, 0)
+                THEN 'passive'
+            WHEN f.first_date > %(new_after)s THEN 'new'
+            ELSE 'active' END AS lifecycle_stage
+  FROM figures f
+""",
+            source=source,
+            partner_filter=(
+                SQL("b.id IN (%s)", partner_ids)
+                if isinstance(partner_ids, SQL)
+                else SQL("b.id = ANY(%s)", list(partner_ids))
+            ),
+            company=company.id,
+            currency=company.currency_id.id,
+            dp=company.currency_id.decimal_places,
+            date=windows["date"],
+            lost_before=date - relativedelta(months=company.score_lost_months),
+            new_after=date - relativedelta(months=company.score_new_months),
+            gap_factor=company.score_passive_gap_factor,
+            min_days=company.score_passive_min_days,
+        )
+
+    @api.model
+    def _upsert_sql(self, columns, select):
+        """INSERT the rows of ``select`` (its columns: ``columns``, in that order) into
+        customer_score, updating existing rows; a row whose values are the same is not
+        rewritten (a second run on the same day). Returns partner and lifecycle stage of
+        the rows written."""
+        cols = [SQL.identifier(name) for name in columns]
+        sets, moved = _assign_moved_sql(
+            [name for name in columns if name not in ("partner_id", "company_id")],
+            SQL("EXCLUDED"),
+        )
+        return SQL(
+            """
+INSERT INTO customer_score AS cs (%(cols)s, create_uid, create_date, write_uid, write_date)
+SELECT %(v_cols)s, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+  FROM (%(select)s) v
+ON CONFLICT (partner_id, company_id) DO UPDATE SET
+    %(sets)s,
+    write_uid = EXCLUDED.write_uid,
+    write_date = EXCLUDED.write_date
+WHERE %(moved)s
+RETURNING cs.partner_id, cs.lifecycle_stage
+""",
+            cols=SQL(", ").join(cols),
+            v_cols=SQL(", ").join(SQL("v.%s", col) for col in cols),
+            uid=self.env.uid,
+            select=select,
+            sets=sets,
+            moved=moved,
+        )
+
+    @api.model
+    def _compute_batch(self, company, partner_ids, date, source=None):
+        """Compute and upsert the rows of ``partner_ids`` (commercial partners) of a company.
+
+        ``source``: a table with the aggregated figures (see ``_prepare_figures_table``);
+        by default they are aggregated for just these partners.
+        """
+        prev_stages = self._read_stages(company, partner_ids)
+        source = source or SQL("(%s)", self._aggregate_sql(company, date, partner_ids))
+        query = self._upsert_sql(
+            ROW_COLUMNS, self._row_values_sql(company, date, source, partner_ids)
+        )
+        self.env.cr.execute(query)
+        turned_passive = [
+            partner_id
+            for partner_id, stage in self.env.cr.fetchall()
+            if stage == "passive" and prev_stages.get(partner_id) != "passive"
+        ]
+        self.env["customer.score.mark"]._unmark(company, partner_ids)
+        if turned_passive:
+            self._notify_passive(company, turned_passive)
+
+    @api.model
+    def _read_stages(self, company, partner_ids):
+        self.env.cr.execute(
+            """SELECT partner_id, lifecycle_stage FROM customer_score
+                WHERE company_id = %s AND partner_id = ANY(%s)""",
+            [company.id, list(partner_ids)],
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _notify_passive(self, company, partner_ids):
+        """One to-do for the salesperson of each customer that just turned passive.
+
+        A partner that already has an open "passive customer" activity gets no second one.
+        """
+        activity_type = self.env.ref(
+            "customer_scoring.mail_activity_type_passive_customer", raise_if_not_found=False
+        )
+        if not activity_type:
+            return
+        Activity = self.env["mail.activity"].sudo()
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        existing = Activity.search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partner_ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        already = set(existing.mapped("res_id"))
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .browse([pid for pid in partner_ids if pid not in already])
+        )
+        values = []
+        for partner in partners:
+            if not partner.user_id:
+                continue
+            # Written for the salesperson who reads it, in her language.
+            env = self.with_context(lang=partner.user_id.lang or self.env.lang).env
+            values.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": partner.user_id.id,
+                    "summary": env._("Customer has turned passive"),
+                    "note": env._(
+                        "%(partner)s has not bought from %(company)s for longer than usual. "
+                        "Get in touch.",
+                        partner=partner.name,
+                        company=company.name,
+                    ),
+                }
+            )
+        if values:
+            Activity.with_context(mail_activity_quick_update=True).create(values)

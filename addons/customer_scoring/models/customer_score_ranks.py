@@ -1,0 +1,267 @@
+"""The company-wide part of the score rows: share and concentration, value ABC,
+retention and lifetime value, composite score (see score_rules), and the class
+recomputation of key_account_mgmt. Inherited by ``customer.score``."""
+
+from odoo import api, models
+from odoo.tools import SQL
+
+from . import score_rules
+from .customer_score_figures import FINAL_COLUMNS, VALUE_CLASSES, _assign_moved_sql
+
+
+class CustomerScoreRanks(models.AbstractModel):
+    _name = "customer.score.ranks"
+    _description = "Customer Score: Company-wide Ranks"
+
+    # ------------------------------------------------------------------
+    # Per company: share, value ABC, retention, CLV and composite score over all rows
+    # ------------------------------------------------------------------
+    @api.model
+    def _company_revenue(self, company, rows=None):
+        """The company's 12-month revenue: the sum over its score rows (every customer's
+        revenue_12m of the run), so the shares of a company add up to 100 %%.
+        ``rows``: the table of score rows (default: customer_score)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(SUM(revenue_12m), 0) FROM %s WHERE company_id = %s",
+                rows or SQL("customer_score"),
+                company.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _prepare_final_table(self, company, rows, partner_ids=None):
+        """Temporary table ``customer_score_final``: partner_id and the FINAL_COLUMNS
+        (share and concentration flag, value ABC, retention rate and CLV, composite score)
+        of the company's customers, ranked over every row of the company in ``rows`` (the
+        score table, or the new rows of a full run); only ``partner_ids`` if given."""
+        total = self._company_revenue(company, rows)
+        retention = self._company_retention(company, rows, full=partner_ids is None)
+        classes = [value for value, _label in VALUE_CLASSES]
+        rates = {cls: retention.get(cls, retention[None]) for cls in classes}
+        case_rate = SQL(
+            "CASE x.value_class %s ELSE %s END",
+            SQL(" ").join(SQL("WHEN %s THEN %s", cls, rates[cls]) for cls in classes),
+            retention[None],
+        )
+        case_factor = SQL(
+            "CASE x.value_class %s ELSE %s END",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", cls, self._clv_factor(company, rates[cls]))
+                for cls in classes
+            ),
+            self._clv_factor(company, retention[None]),
+        )
+        median, top = score_rules.company_benchmarks(self.env.cr, company, rows)
+        evaluative, rated = score_rules.evaluative_sql(self.env["res.partner"])
+        subset = SQL("")
+        if partner_ids is not None:
+            subset = SQL("WHERE r.partner_id = ANY(%s)", list(partner_ids))
+        self.env.cr.execute("DROP TABLE IF EXISTS customer_score_final")
+        self.env.cr.execute(
+            SQL(
+                """
+CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
+      SELECT x.partner_id,
+             CASE WHEN %(total)s > 0
+                  THEN ROUND(x.revenue_12m / %(total)s * 100, 2) ELSE 0 END
+                 AS share_of_company_revenue,
+             %(total)s > 0 AND x.revenue_12m / %(total)s * 100 > %(threshold)s
+                 AS is_concentration_risk,
+             x.value_class AS abc_value_class,
+             ROUND((%(case_rate)s * 100)::numeric, 2) AS retention_rate,
+             ROUND((x.margin_12m * %(case_factor)s)::numeric, %(dp)s) AS clv,
+             x.score_revenue, x.score_growth, x.score_margin, x.score_frequency,
+             x.score_recency, x.score_payment, x.score_evaluative,
+             x.is_rated AS score_evaluative_rated,
+             %(score)s AS score
+        FROM (
+      SELECT r.partner_id, r.revenue_12m, r.margin_12m, r.lifecycle_stage, e.is_rated,
+             CASE WHEN r.revenue_12m > 0 THEN %(class_case)s ELSE 'C' END AS value_class,
+             %(points)s
+        FROM (
+            -- The ranks need every row of the company, but nothing else: the partner
+            -- (evaluative ratings) is joined after, only to the rows being written.
+            SELECT cs.partner_id, cs.revenue_12m, cs.margin_12m, cs.lifecycle_stage,
+                   SUM(cs.revenue_12m) OVER w_order
+                       / NULLIF(SUM(cs.revenue_12m) OVER w_all, 0) * 100 AS cum_share,
+                   ROW_NUMBER() OVER w_order AS rank,
+                   -- The rank part: CUME_DIST() over the revenue ascending, from the
+                   -- rank in the order above (more revenue first): one sort less.
+                   %(f_revenue)s AS f_revenue,
+                   %(f_growth)s AS f_growth,
+                   CASE WHEN cs.revenue_12m > 0 THEN CUME_DIST() OVER w_margin ELSE 0 END
+                       AS f_margin,
+                   CASE WHEN cs.revenue_12m > 0 AND cs.invoice_count_12m > 0
+                        THEN CUME_DIST() OVER w_frequency ELSE 0 END AS f_frequency,
+                   CASE WHEN cs.last_invoice_date IS NULL THEN 0
+                        ELSE GREATEST(1 - cs.recency_days / 365.0, 0) END AS f_recency,
+                   CASE WHEN cs.invoice_count_12m > 0
+                        THEN GREATEST(1 - cs.avg_days_late / 60.0, 0) ELSE 0 END AS f_payment
+              FROM %(rows)s cs
+             WHERE cs.company_id = %(company)s
+            -- Sorted as float8, summed as numeric: sorting numeric was a third slower, and
+            -- amounts with 2 decimals keep their order and ties as float8.
+            WINDOW w_all AS (PARTITION BY cs.revenue_12m > 0),
+                   w_order AS (PARTITION BY cs.revenue_12m > 0
+                               ORDER BY cs.revenue_12m::float8 DESC, cs.partner_id
+                               ROWS UNBOUNDED PRECEDING),
+                   w_desc AS (PARTITION BY cs.revenue_12m > 0
+                              ORDER BY cs.revenue_12m::float8 DESC),
+                   w_margin AS (PARTITION BY cs.revenue_12m > 0
+                                ORDER BY cs.margin_percent::float8),
+                   w_frequency AS (PARTITION BY cs.revenue_12m > 0
+                                   ORDER BY cs.invoice_count_12m)
+        ) r
+        CROSS JOIN LATERAL (
+            SELECT %(evaluative)s AS f_evaluative, %(rated)s AS is_rated
+              FROM res_partner p WHERE p.id = r.partner_id
+        ) e
+        %(subset)s
+        ) x
+""",
+                total=total,
+                threshold=company.score_concentration_threshold,
+                case_rate=case_rate,
+                case_factor=case_factor,
+                dp=company.currency_id.decimal_places,
+                class_case=self._abc_case_sql(company),
+                points=score_rules.points_sql(company),
+                score=score_rules.score_sql(),
+                f_revenue=score_rules.revenue_factor_sql(top),
+                f_growth=score_rules.growth_factor_sql(median),
+                evaluative=evaluative,
+                rated=rated,
+                rows=rows,
+                company=company.id,
+                subset=subset,
+            )
+        )
+        self.env.cr.execute("ANALYZE customer_score_final")
+
+    @api.model
+    def _finalize_company(self, company, date, partner_ids=None):
+        """Company-wide figures of the score rows: share and concentration flag, value ABC,
+        retention rate and CLV, composite score, in one UPDATE of the rows that moved.
+
+        The ranks (value ABC, revenue / margin / frequency points) are taken over every row
+        of the company. A full run rewrites every row whose figures moved. A partial run
+        (``partner_ids``: given or marked partners) rewrites only the rows of its partners,
+        placed among all the others; the other rows keep the shares and ranks of their last
+        run until the next full run (the daily one), which also reclassifies everyone in
+        key_account_mgmt. Writing every row of the company after each posted invoice made
+        the hourly run as slow as the daily one."""
+        if partner_ids is None:
+            # Fresh statistics after the upserts, or the planner takes a freshly filled table
+            # for empty and joins it to itself with a nested loop.
+            self.env.cr.execute("ANALYZE customer_score")
+        self._prepare_final_table(company, SQL("customer_score"), partner_ids)
+        sets, moved = _assign_moved_sql(FINAL_COLUMNS, SQL("y"))
+        self.env.cr.execute(
+            SQL(
+                """UPDATE customer_score cs SET %(sets)s
+                     FROM customer_score_final y
+                    WHERE y.partner_id = cs.partner_id AND cs.company_id = %(company)s
+                      AND %(moved)s""",
+                sets=sets,
+                company=company.id,
+                moved=moved,
+            )
+        )
+        self.env.cr.execute("DROP TABLE customer_score_final")
+        self.env.invalidate_all()
+        self._reclassify(company, partner_ids)
+
+    @api.model
+    def _reclassify(self, company, partner_ids=None):
+        """key_account_mgmt's class recomputation, when installed, in ``company`` (one or
+        more) for ``partner_ids`` or, after a full run, for every customer."""
+        hook = getattr(self.env["res.partner"], "_kam_recompute_abc_classes", None)
+        if hook:
+            partners = None
+            if partner_ids is not None:
+                partners = self.env["res.partner"].browse(partner_ids)
+            hook(company=company, partners=partners)
+
+    @api.model
+    def _abc_case_sql(self, company):
+        """CASE expression turning ``r.cum_share`` / ``r.rank`` into a value class.
+
+        A customer is in A while the cumulative share including it is at most the A share
+        (80 %% by default), in B up to the B share (95 %%), else C. The largest customer is
+        always at least A, so one dominant customer is not pushed to B.
+        """
+        eps = 1e-9
+        fine = SQL("")
+        if company.score_abc_fine_tiers:
+            fine = SQL(
+                "WHEN r.cum_share <= %s THEN 'AAA' WHEN r.cum_share <= %s THEN 'AA'",
+                company.score_abc_aaa_share + eps,
+                company.score_abc_aa_share + eps,
+            )
+        return SQL(
+            """CASE %s
+                    WHEN r.cum_share <= %s OR r.rank = 1 THEN 'A'
+                    WHEN r.cum_share <= %s THEN 'B'
+                    ELSE 'C' END""",
+            fine,
+            company.score_abc_a_share + eps,
+            company.score_abc_b_share + eps,
+        )
+
+    @api.model
+    def _retention_by_class(self, company, rows=None):
+        """Share of the previous 12 months' buyers (per previous value class) who bought again.
+
+        Returns {class: rate 0..1}, with key None for the overall rate.
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+WITH ranked AS (
+    SELECT revenue_12m,
+           SUM(revenue_prev_12m) OVER (ORDER BY revenue_prev_12m::float8 DESC, partner_id
+                                       ROWS UNBOUNDED PRECEDING)
+               / NULLIF(SUM(revenue_prev_12m) OVER (), 0) * 100 AS cum_share,
+           ROW_NUMBER() OVER (ORDER BY revenue_prev_12m::float8 DESC, partner_id) AS rank
+      FROM %(rows)s
+     WHERE company_id = %(company)s AND revenue_prev_12m > 0
+)
+SELECT %(class_case)s AS value_class, COUNT(*), COUNT(*) FILTER (WHERE r.revenue_12m > 0)
+  FROM ranked r
+ GROUP BY 1
+""",
+                rows=rows or SQL("customer_score"),
+                company=company.id,
+                class_case=self._abc_case_sql(company),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        rates = {value_class: kept / buyers for value_class, buyers, kept in rows if buyers}
+        buyers = sum(row[1] for row in rows)
+        rates[None] = (sum(row[2] for row in rows) / buyers) if buyers else 0.0
+        return rates
+
+    @api.model
+    def _company_retention(self, company, rows, full):
+        """Retention rates by class (see ``_retention_by_class``). A full run computes and
+        keeps them on the company; a partial run reuses those of the last full run (a
+        yearly figure over every customer, which a few rescored customers barely move:
+        computing it again was a sixth of the hourly run)."""
+        kept = company.sudo().score_retention_rates
+        if not full and kept:
+            return {(None if key == "*" else key): rate for key, rate in kept.items()}
+        rates = self._retention_by_class(company, rows)
+        if full:
+            company.sudo().score_retention_rates = {
+                ("*" if key is None else key): rate for key, rate in rates.items()
+            }
+        return rates
+
+    @api.model
+    def _clv_factor(self, company, retention):
+        """Sum over years t = 1..H of (r / (1 + d)) ** t (see readme/CONFIGURE.md)."""
+        discount = company.score_clv_discount_rate / 100.0
+        ratio = retention / (1.0 + discount)
+        return sum(ratio**year for year in range(1, company.score_clv_horizon_years + 1))
