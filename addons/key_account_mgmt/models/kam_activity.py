@@ -6,7 +6,7 @@ shows it only to users working in that company, and its text speaks of that comp
 only, in its currency. Each text is written in the language of the user it is for.
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class MailActivity(models.Model):
@@ -20,6 +20,48 @@ class MailActivity(models.Model):
         help="The company of ours this key-account reminder is about; shown only to users "
         "working in that company.",
     )
+
+    @api.model
+    def _kam_split_legacy_reminders(self):
+        """On update: reminders made before they were kept per company. A plan review or
+        a class proposal reminder gets its company; a meeting, SWOT or key-account review
+        reminder spoke of several companies at once: it is removed, and the next daily
+        check schedules one per company."""
+        Activity = self.sudo()
+        types = {
+            xmlid: self.env.ref(f"key_account_mgmt.{xmlid}", raise_if_not_found=False)
+            for xmlid in LEGACY_TYPES
+        }
+        legacy = Activity.search(
+            [
+                ("kam_company_id", "=", False),
+                ("activity_type_id", "in", [t.id for t in types.values() if t]),
+            ]
+        )
+        if not legacy:
+            return
+        plan_type = types["mail_activity_type_kam_plan_review"]
+        proposal_type = types["mail_activity_type_kam_class_proposal"]
+        for activity in legacy.filtered(lambda a: a.activity_type_id == plan_type):
+            plan = self.env["kam.account.plan"].sudo().browse(activity.res_id).exists()
+            activity.kam_company_id = plan.company_id
+        proposals = self.env["kam.class.proposal"].sudo()
+        for activity in legacy.filtered(lambda a: a.activity_type_id == proposal_type):
+            pending = proposals.search(
+                [("partner_id", "=", activity.res_id), ("state", "=", "pending")], limit=1
+            )
+            activity.kam_company_id = pending.company_id
+        legacy.filtered(lambda a: a.activity_type_id not in (plan_type | proposal_type)).unlink()
+
+
+# Reminder types of this module.
+LEGACY_TYPES = (
+    "mail_activity_type_kam_plan_review",
+    "mail_activity_type_kam_class_proposal",
+    "mail_activity_type_kam_meetings_behind",
+    "mail_activity_type_kam_swot_overdue",
+    "mail_activity_type_kam_review_key_account",
+)
 
 
 def in_lang_of(records, user):

@@ -163,3 +163,37 @@ class TestCompanyIsolation(KamCase):
         self.assertFalse(self._partner_as(self.salesperson, self.fi).kam_swot_overdue)
         self.assertTrue(self._partner_as(self.salesperson, self.se).kam_swot_overdue)
         self.assertFalse(self._activities(SWOT_TYPE, self.salesperson, self.fi))
+
+    def test_legacy_reminders_split_on_update(self):
+        """Reminders of the former version (no company) are sorted out on update."""
+        plan = self.env["kam.account.plan"].create(
+            {"name": "Plan", "partner_id": self.account.id, "company_id": self.se.id}
+        )
+        Activity = self.env["mail.activity"]
+
+        def legacy(record, type_xmlid):
+            return Activity.create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(record._name),
+                    "res_id": record.id,
+                    "activity_type_id": self.env.ref(type_xmlid).id,
+                    "user_id": self.salesperson.id,
+                    "summary": "Behind meeting targets: plan meetings",
+                }
+            )
+
+        mixed = legacy(self.account, BEHIND_TYPE)
+        review = legacy(plan, "key_account_mgmt.mail_activity_type_kam_plan_review")
+        other = Activity.create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.account.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                "user_id": self.salesperson.id,
+            }
+        )
+        Activity._kam_split_legacy_reminders()
+        self.assertFalse(mixed.exists())
+        self.assertEqual(review.kam_company_id, self.se)
+        self.assertTrue(other.exists())
+        self.assertFalse(other.kam_company_id)
