@@ -1,4 +1,5 @@
 from odoo import api
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import AS_OF, ScoringCommon
@@ -156,7 +157,7 @@ class TestScoreRules(ScoringCommon):
             action = api.call_kw(Score, "action_recompute_scores", [ids], {})
             self.assertEqual(action["params"]["type"], "success")
         # A salesperson cannot: clear error.
-        with self.assertRaises(Exception) as caught:
+        with self.assertRaises(AccessError) as caught:
             api.call_kw(
                 self.env(user=self.salesman)["customer.score"], "action_recompute_scores", [[]], {}
             )
