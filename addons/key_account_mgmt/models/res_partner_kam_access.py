@@ -135,19 +135,21 @@ class ResPartner(models.Model):
     def _kam_check_edit_access(self, fnames=None):
         """Raise a clear AccessError unless the current user may change these partners.
 
-        ``fnames``: the fields written; without key-account fields among them only the
-        record rules decide (and this gives their reason in words).
+        ``fnames``: the fields written (None: key-account data in general). Key-account
+        data needs an owner of the account (or none yet); for the rest the record rules
+        decide, and this gives their refusal in words. A user without any write access
+        on partners gets Odoo's own error.
         """
         if self._kam_is_kam_manager() or not self:
             return
         user = self.env.user
-        kam_fields = fnames is None or bool(KAM_EDIT_FIELDS & set(fnames))
-        if kam_fields:
+        blocked = self.browse()
+        if fnames is None or KAM_EDIT_FIELDS & set(fnames):
             blocked = self.filtered(lambda p: not p._kam_is_owned_by(user))
-        elif self.env["ir.model.access"].check("res.partner", "write", raise_exception=False):
+        if not blocked and self.env["ir.model.access"].check(
+            "res.partner", "write", raise_exception=False
+        ):
             blocked = self - self._filtered_access("write")
-        else:
-            return  # Odoo's own access error: the user has no write access at all.
         if blocked:
             raise AccessError(blocked[0]._kam_blocked_message())
 

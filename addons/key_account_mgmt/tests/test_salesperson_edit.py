@@ -202,8 +202,10 @@ class TestSalespersonEdit(KamCase):
         # A customer Otto created and nobody was assigned to is not hers to change.
         unassigned = self.env["res.partner"].with_user(self.otto).create({"name": "Oton Oy"})
         self.assertFalse(unassigned.with_user(self.sally).kam_can_edit)
-        with self.assertRaisesRegex(AccessError, "no salesperson yet"):
-            unassigned.with_user(self.sally).write({"phone": "123"})
+        for vals in ({"phone": "123"}, {"installer_count": 7}):
+            with self.assertRaisesRegex(AccessError, "no salesperson yet"):
+                unassigned.with_user(self.sally).write(vals)
+        self.assertEqual((unassigned.phone, unassigned.installer_count), (False, 0))
 
     def test_form_save_as_salesperson(self):
         form = Form(self.mine.with_user(self.sally))
