@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make demo`: demo database `kam_demo` with both add-ons and generated data, scored, served
-# on http://127.0.0.1:8069. An existing kam_demo is reused; KAM_DEMO_REBUILD=1 rebuilds it.
+# `make demo`: demo database `kam_demo` with both add-ons and generated data (scored by the
+# generator's last phases), served on http://127.0.0.1:8069. An existing kam_demo is reused;
+# KAM_DEMO_REBUILD=1 rebuilds it.
 source "$(dirname "$0")/lib.sh"
 
 DB="${KAM_DEMO_DB:-kam_demo}"
@@ -20,14 +21,13 @@ else
     log "Generating demo data: $CUSTOMERS customers, seed $SEED"
     "$PYTHON" scripts/generate_data.py -c "$ODOO_CONF" --addons-path="$ADDONS" -d "$DB" \
         --customers "$CUSTOMERS" --seed "$SEED"
-    bash scripts/score.sh "$DB"
     log "Demo database $DB built in $(( $(date +%s) - start )) s"
 fi
 
 cat >&2 <<MSG
 
   Demo database '$DB' is ready.
-  Open http://127.0.0.1:8069 and log in as one of:
+  Open http://127.0.0.1:${KAM_HTTP_PORT:-8069} and log in as one of:
     admin / admin           (administrator, sales and scoring manager)
     manager / manager       (sales manager: approves classes, runs scoring)
     sales1 / sales1         (salesperson / key account manager)

@@ -4,7 +4,9 @@
 Run from the repository root:
 
     python3 scripts/generate_data.py -c odoo.conf --addons-path=addons -d kam_demo \
-        --customers 300 --seed 42 [--today 2026-11-23] [--months 24]
+        --customers 300 --seed 42 [--today 2026-11-23] [--months 24] [--flow-days 31]
+
+The run ends with the scoring (as `make score`) unless --no-score is given.
 
 Options other than ours are passed to Odoo's configuration parser. Progress lines go to
 stderr, the summary table to stdout. The run refuses a database that already holds
@@ -15,7 +17,7 @@ import argparse
 import os
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -40,9 +42,19 @@ def _parse_args(argv):
     parser.add_argument(
         "--orders-per-customer",
         type=float,
-        default=2.6,
-        help="average confirmed orders per customer over 24 months",
+        default=None,
+        help="average confirmed orders per customer over 24 months, spread by size; "
+        "default: the wholesale mix (regular customers monthly or more, key accounts "
+        "about weekly, some occasional, passive and lost ones)",
     )
+    parser.add_argument(
+        "--flow-days",
+        type=int,
+        default=31,
+        help="orders invoiced in the last N days go through the sales flow (sale order, "
+        "invoice, payment); the older history is written in bulk; 0: all through the flow",
+    )
+    parser.add_argument("--no-score", action="store_true", help="do not run the scoring at the end")
     args, odoo_args = parser.parse_known_args(argv)
     if args.customers < 1 or args.months < 1:
         parser.error("--customers and --months must be at least 1")
@@ -119,7 +131,17 @@ def main(argv=None):
         if missing:
             _log(f"ERROR: database '{db_name}' lacks installed modules: {', '.join(missing)}.")
             return 1
-        writer = OrmWriter(env, plan, log=_log, commit=cr.commit)
+        history_before = None
+        if args.flow_days:
+            history_before = today - timedelta(days=args.flow_days)
+        writer = OrmWriter(
+            env,
+            plan,
+            log=_log,
+            commit=cr.commit,
+            history_before=history_before,
+            score=not args.no_score,
+        )
         try:
             rows = writer.run()
         except GeneratorError as error:

@@ -13,10 +13,16 @@ from odoo.tests import TransactionCase, tagged
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "scripts"))
 
 from datagen.orm_writer import MARKER_PARAM, GeneratorError, OrmWriter  # noqa: E402
-from datagen.plan import MAIN, SECOND, build_plan  # noqa: E402
+from datagen.plan import MAIN, SECOND, build_plan, frequency  # noqa: E402
+from dateutil.relativedelta import relativedelta  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 PLAN_ARGS = {"seed": 7, "today": TODAY, "customers": 5, "months": 2, "orders_per_customer": 60}
+# the demo's own mix (regular customers monthly, key accounts weekly), a small company
+WHOLESALE_ARGS = {"seed": 42, "today": TODAY, "customers": 40, "months": 24}
+
+# orders invoiced in the last 20 days go through the sales flow, the older ones in bulk
+FLOW_FROM = TODAY - relativedelta(days=20)
 
 
 @tagged("post_install", "-at_install")
@@ -204,3 +210,183 @@ class TestGenerator(TransactionCase):
         self.assertEqual(main_row["company"], self.main.name)
         self.assertEqual(main_row["orders"], sum(1 for o in self.orders if o.company_key == MAIN))
         self.assertGreater(main_row["revenue (untaxed)"], 0)
+
+
+@tagged("post_install", "-at_install")
+class TestWholesaleDemo(TransactionCase):
+    """The demo's shape: two years of a wholesaler's orders (the older ones in bulk), key
+    account content, Finnish users, scores, class proposals and KPI history.
+
+    Dates are compared with the plan's fixed today (TODAY), which is not after the real
+    today: what is overdue on TODAY is overdue now too.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = build_plan(**WHOLESALE_ARGS, key_accounts=5)
+        cls.writer = OrmWriter(cls.env, cls.plan, history_before=FLOW_FROM, score=True)
+        cls.writer.run()
+        cls.main = cls.env.ref("base.main_company")
+        cls.key = cls.env["res.partner"].browse(
+            [cls.writer.partners[c.key].id for c in cls.plan.customers if c.is_key_account]
+        )
+        cls.sales = cls.env["res.users"].browse(
+            [u.id for k, u in cls.writer.users.items() if k.startswith("sales")]
+        )
+        cls.manager = cls.writer.users["manager"]
+
+    def test_wholesale_volume_regular_customers_buy_monthly(self):
+        plan = build_plan(seed=42, today=TODAY, customers=300, months=24)
+        counts = Counter(o.customer_key for o in plan.orders())
+        main = [c for c in plan.customers if c.home_company == MAIN]
+        by_rhythm = {}
+        for c in main:
+            by_rhythm.setdefault(frequency(c), []).append(counts[c.key])
+        regular = by_rhythm["regular"] + by_rhythm["key"]
+        self.assertGreaterEqual(len(regular) / len(main), 0.45)
+        self.assertGreaterEqual(min(regular), 24, "a regular customer orders every month")
+        self.assertGreaterEqual(min(by_rhythm["key"]), 24 * 3, "key accounts about weekly")
+        self.assertLess(max(by_rhythm["occasional"]), 12)
+        self.assertTrue(by_rhythm["passive"] and by_rhythm["lost"] and by_rhythm["new"])
+        self.assertEqual(set(by_rhythm["prospect"]), {0})
+        # a regular customer's orders are spread over the two years, not bunched
+        c = next(c for c in main if frequency(c) == "regular")
+        months = {o.order_datetime.date().replace(day=1) for o in plan.iter_orders(c)}
+        self.assertGreaterEqual(len(months), 20)
+        # lost customers stopped: nothing in the last 3/4 of the window
+        horizon = (plan.today - plan.start).days
+        for c in main:
+            if frequency(c) == "lost":
+                last = max(o.order_datetime.date() for o in plan.iter_orders(c))
+                self.assertGreater((plan.today - last).days, horizon * 0.7)
+
+    def test_history_in_bulk_recent_orders_through_the_sales_flow(self):
+        orders = [o for o in self.plan.orders() if o.company_key == MAIN]
+        Move = self.env["account.move"]
+        invoices = Move.search(
+            [("company_id", "=", self.main.id), ("move_type", "=", "out_invoice")]
+        )
+        self.assertEqual(len(invoices), len(orders))
+        posted = invoices.filtered(lambda m: m.state == "posted")
+        self.assertEqual(len(posted), sum(1 for o in orders if o.invoice_state == "posted"))
+        old = posted.filtered(lambda m: m.invoice_date < FLOW_FROM)
+        recent = posted - old
+        self.assertTrue(old and recent)
+        self.assertFalse(old.line_ids.sale_line_ids, "the bulk history has no sale orders")
+        for move in recent:
+            self.assertEqual(len(move.line_ids.sale_line_ids.order_id), 1, move.name)
+        # one numbering per year, in date order, the flow continuing the bulk's numbers
+        # (cancelled invoices that had been posted keep their number)
+        numbered = invoices.filtered(lambda m: m.sequence_number)
+        self.assertLessEqual(posted, numbered)
+        for year in {m.invoice_date.year for m in numbered}:
+            of_year = numbered.filtered(lambda m, y=year: m.invoice_date.year == y)
+            numbers = sorted(of_year.mapped("sequence_number"))
+            self.assertEqual(numbers, list(range(1, len(of_year) + 1)), year)
+            dates = of_year.sorted("sequence_number").mapped("invoice_date")
+            self.assertEqual(dates, sorted(dates), year)
+        for move in old[:50] | recent[:20]:
+            self.assertAlmostEqual(
+                sum(move.line_ids.mapped("debit")), sum(move.line_ids.mapped("credit")), 2
+            )
+        paid = old.filtered(lambda m: m.payment_state in ("paid", "in_payment", "reversed"))
+        self.assertGreater(len(paid), len(old) * 0.8)
+
+    def test_finnish_is_active_for_the_sales_users(self):
+        self.assertTrue(self.env["res.lang"]._lang_get("fi_FI").active)
+        for user in self.sales | self.manager:
+            self.assertEqual(user.lang, "fi_FI", user.login)
+        self.assertEqual(self.env.ref("base.user_admin").lang, "en_US")
+        fi = self.env(context={"lang": "fi_FI"})
+        menu = fi.ref("customer_scoring.menu_customer_score_recompute")
+        self.assertEqual(menu.name, "Laske pisteet uudelleen")
+        plan_model = fi["ir.model"]._get("kam.account.plan")
+        self.assertNotEqual(plan_model.name, "Key Account Plan", "key_account_mgmt terms")
+        self.assertEqual(
+            self.env(context={"lang": "en_US"})["ir.model"]._get("kam.account.plan").name,
+            "Key Account Plan",
+        )
+
+    def test_account_plans_have_content_and_varied_states(self):
+        plans = self.env["kam.account.plan"].search([("partner_id", "in", self.key.ids)])
+        current = plans.filtered(lambda p: p.date_start.year == TODAY.year)
+        self.assertEqual(current.partner_id, self.key)
+        self.assertEqual(
+            set(plans.mapped("state")), {"draft", "active", "closed"}, plans.mapped("state")
+        )
+        for plan in current:
+            self.assertEqual(set(plan.goal_ids.mapped("goal_type")), {"own", "joint"})
+            self.assertTrue(all(g.target_value > 0 and g.measure for g in plan.goal_ids))
+            self.assertTrue(plan.value_short_term and plan.value_long_term and plan.risks)
+            self.assertGreater(plan.total_hours_per_month, 0)
+            self.assertTrue(plan.action_ids)
+            for action in plan.action_ids:
+                self.assertTrue(action.owner_id and action.deadline and action.outcome)
+        actions = plans.action_ids
+        self.assertIn("done", actions.mapped("state"))
+        self.assertIn("todo", actions.mapped("state"))
+        active = current.filtered(lambda p: p.state == "active")
+        reviewed = active.filtered("review_ids")
+        self.assertTrue(reviewed, "some active plans have had their quarterly review")
+        self.assertTrue(all(r.conclusions and r.participant_ids for r in reviewed.review_ids))
+        self.assertTrue(active.filtered(lambda p: p.next_review_date < TODAY), "an overdue review")
+        self.assertTrue(active.filtered("review_overdue"))
+        # the add-on's flow scheduled the review reminders of the active plans
+        activity = self.env.ref("key_account_mgmt.mail_activity_type_kam_plan_review")
+        for plan in active:
+            self.assertIn(activity, plan.activity_ids.activity_type_id, plan.name)
+        revenue_goal = current.goal_ids.filtered(lambda g: g.measure == "liikevaihto EUR")
+        self.assertEqual(len(revenue_goal), len(current))
+
+    def test_swot_items_have_varied_ages_some_overdue(self):
+        items = self.env["kam.swot.item"].search([("partner_id", "in", self.key.ids)])
+        self.assertEqual(items.partner_id, self.key)
+        limit = TODAY - relativedelta(months=12)
+        old = items.filtered(lambda i: i.date <= limit)
+        fresh = items - old
+        self.assertTrue(old and fresh)
+        self.assertTrue(all(i.is_overdue for i in old))
+        self.assertGreater(len(set(fresh.mapped("date"))), len(fresh) // 2, "dates spread")
+        self.assertTrue(all(i.date > TODAY - relativedelta(months=21) for i in items))
+        self.assertEqual(
+            set(items.mapped("swot_type")), {"strength", "weakness", "opportunity", "threat"}
+        )
+        stale = self.env["kam.swot.item"]._kam_overdue_partner_ids()
+        self.assertTrue(set(stale) & set(self.key.ids), "an account whose SWOT is a year old")
+
+    def test_class_proposals_pending_by_the_salespeople(self):
+        proposals = self.env["kam.class.proposal"].search([("state", "=", "pending")])
+        self.assertGreaterEqual(len(proposals), 3)
+        for proposal in proposals:
+            self.assertIn(proposal.proposer_id, self.sales)
+            self.assertEqual(proposal.partner_id.user_id, proposal.proposer_id)
+            self.assertEqual(proposal.approver_id, self.manager)
+            self.assertTrue(proposal.reason.strip())
+            self.assertTrue(proposal.class_at_proposal, "proposed after the scoring")
+            self.assertNotEqual(proposal.proposed_class, proposal.class_at_proposal)
+        self.assertEqual(len(proposals.partner_id), len(proposals))
+
+    def test_kpi_history_and_targets(self):
+        Snapshot = self.env["customer.kpi.snapshot"]
+        rows = Snapshot.search([("company_id", "=", self.main.id)])
+        months = set(rows.mapped("month"))
+        self.assertGreaterEqual(len(months), 24)
+        # the snapshots hold what accounting holds: posted product lines of customer moves
+        self.env.cr.execute(
+            """SELECT COALESCE(SUM(-aml.balance), 0) FROM account_move_line aml
+                 JOIN account_move am ON am.id = aml.move_id
+                WHERE aml.parent_state = 'posted' AND aml.display_type = 'product'
+                  AND am.move_type IN ('out_invoice', 'out_refund') AND aml.company_id = %s""",
+            [self.main.id],
+        )
+        self.assertAlmostEqual(sum(rows.mapped("revenue")), float(self.env.cr.fetchone()[0]), 0)
+        targets = self.env["customer.kpi.target"].search([("company_id", "=", self.main.id)])
+        self.assertTrue(targets.filtered("team_id") and targets.filtered("user_id"))
+        self.assertEqual(targets.create_uid, self.manager)
+        this_month = TODAY.replace(day=1)
+        self.assertIn(this_month, targets.mapped("month"))
+        self.assertGreater(len(set(targets.mapped("month"))), 3)
+        past = targets.filtered(lambda t: t.month < this_month and t.team_id)
+        self.assertTrue(all(t.target_revenue > 0 for t in past))
+        self.assertTrue(any(t.actual_revenue > 0 for t in past))

@@ -3,7 +3,9 @@
 Business flows are the real ones (sale order confirmation, invoice preparation from the
 order, posting, reversal, payment and reconciliation) so the demo data looks exactly like
 data entered by users; only the historical dates of confirmed orders are restored with one
-SQL statement because `action_confirm` stamps "now" on them.
+SQL statement because `action_confirm` stamps "now" on them. With `history_before`, the
+orders invoiced before that date are written in bulk instead (`history_writer`: the demo's
+two years of a wholesaler's invoices would take a quarter of an hour through the flows).
 """
 
 import json
@@ -13,6 +15,7 @@ from datetime import datetime, timedelta
 
 from odoo import Command
 
+from . import kam_content
 from .plan import MAIN, SECOND
 
 MARKER_PARAM = "kam_demo.generated"
@@ -55,8 +58,12 @@ class OrmWriter:
     :param commit: callable() run after each phase (the CLI commits; tests pass None)
     """
 
-    def __init__(self, env, plan, log=None, commit=None):
+    def __init__(self, env, plan, log=None, commit=None, history_before=None, score=False):
+        """:param history_before: date; orders invoiced before it are written in bulk
+        :param score: run the scoring before the class proposals (the demo)"""
         self.env = env(context=dict(env.context, **QUIET_CONTEXT))
+        self.history_before = history_before
+        self.score = score
         self.plan = plan
         self.log = log or (lambda _msg: None)
         self.commit = commit or (lambda: None)
@@ -88,14 +95,21 @@ class OrmWriter:
         self._set_marker("in progress")
         phases = [
             ("companies and currencies", self.write_companies),
+            ("Finnish", lambda: kam_content.activate_finnish(self.env)),
             ("products", self.write_products),
             ("users and teams", self.write_users),
             ("customers and contacts", self.write_customers),
+            ("order history in bulk", self.write_history),
             ("orders and invoices", self.write_orders),
             ("credit notes", self.write_credit_notes),
             ("payments", self.write_payments),
             ("meetings", self.write_meetings),
             ("key accounts", self.write_key_accounts),
+            ("SWOT", lambda: kam_content.write_swot(self, self._key_plans())),
+            ("account plans", lambda: kam_content.write_account_plans(self, self._key_plans())),
+            ("KPI snapshots and targets", lambda: kam_content.write_kpi(self)),
+            ("scores", self.write_scores),
+            ("class proposals", lambda: kam_content.write_proposals(self)),
         ]
         started = time.monotonic()
         for label, method in phases:
@@ -242,6 +256,7 @@ class OrmWriter:
                         "company_id": self.companies[MAIN].id,
                         "company_ids": [Command.set(company_ids)],
                         "groups_id": [Command.link(groups[u.role].id)],
+                        "lang": kam_content.LANG,
                     }
                     for u in self.plan.users
                 ]
@@ -327,8 +342,25 @@ class OrmWriter:
                 self.partners[c.key].with_company(second).property_payment_term_id = terms[30]
         return f"{len(self.partners)} customers, {n_contacts} contacts"
 
+    def write_history(self):
+        """The orders invoiced before `history_before`, in bulk (none without it)."""
+        self._history = set()
+        if not self.history_before:
+            return "none (every order goes through the sales flow)"
+        from .history_writer import HistoryWriter  # noqa: PLC0415 - it imports this module
+
+        writer = HistoryWriter(self, self.history_before)
+        count = writer.write()
+        self._history = {o.key for o in self.plan.orders() if o.invoice_date < self.history_before}
+        return f"{count} invoices before {self.history_before} (no sale orders)"
+
     def write_orders(self):
-        orders = [o for o in self.plan.orders() if o.company_key in self.companies]
+        history = getattr(self, "_history", set())
+        orders = [
+            o
+            for o in self.plan.orders()
+            if o.company_key in self.companies and o.key not in history
+        ]
         customers = {c.key: c for c in self.plan.customers}
         self._orders = orders
         self._invoices = {}
@@ -608,66 +640,22 @@ class OrmWriter:
                     "key_account_manager_id": self.users[c.salesperson_key].id,
                 }
             )
-        extras = self._write_key_account_extras(key_plans)
-        return f"{len(key_plans)} key accounts{extras}"
+        return f"{len(key_plans)} key accounts"
 
-    def _write_key_account_extras(self, key_plans):
-        """SWOT items and account plans, when key_account_mgmt provides them."""
-        env = self.env
-        done = []
-        if "kam.swot.item" in env:
-            swot = env["kam.swot.item"]
-            fields = swot._fields
-            vals_list = []
-            examples = [
-                ("strength", "Long relationship, steady monthly volume"),
-                ("weakness", "Orders placed at short notice"),
-                ("opportunity", "New apartment projects in the region"),
-                ("threat", "Competitor offers project pricing"),
-            ]
-            for c in key_plans:
-                for kind, text in examples:
-                    vals = {"partner_id": self.partners[c.key].id}
-                    for candidate in ("kind", "swot_type", "type", "category", "quadrant"):
-                        if candidate in fields and fields[candidate].type == "selection":
-                            vals[candidate] = kind
-                            break
-                    for candidate in ("name", "description", "text"):
-                        if candidate in fields:
-                            vals[candidate] = text
-                            break
-                    vals_list.append(vals)
-            try:
-                with env.cr.savepoint():
-                    swot.create(vals_list)
-                done.append(f"{len(vals_list)} SWOT items")
-            except Exception as error:  # noqa: BLE001 - optional data must never stop the run
-                self.log(f"SWOT items skipped: {error}")
-        if "kam.account.plan" in env:
-            account_plan = env["kam.account.plan"]
-            fields = account_plan._fields
-            vals_list = []
-            for c in key_plans:
-                vals = {"partner_id": self.partners[c.key].id}
-                if "name" in fields:
-                    vals["name"] = f"Account plan {self.plan.today.year}"
-                if "user_id" in fields:
-                    vals["user_id"] = self.users[c.salesperson_key].id
-                for start_field, end_field in (
-                    ("date_start", "date_end"),
-                    ("date_from", "date_to"),
-                ):
-                    if start_field in fields and end_field in fields:
-                        vals[start_field] = self.plan.today.replace(month=1, day=1)
-                        vals[end_field] = self.plan.today.replace(month=12, day=31)
-                vals_list.append(vals)
-            try:
-                with env.cr.savepoint():
-                    account_plan.create(vals_list)
-                done.append(f"{len(vals_list)} account plans")
-            except Exception as error:  # noqa: BLE001 - optional data must never stop the run
-                self.log(f"account plans skipped: {error}")
-        return (", " + ", ".join(done)) if done else ""
+    def _key_plans(self):
+        return [c for c in self.plan.customers if c.is_key_account and c.key in self.partners]
+
+    def write_scores(self):
+        """The scheduled scoring run, by hand (as `make score`): classes before proposals."""
+        if not self.score:
+            return "skipped"
+        companies = self.env["res.company"].browse([c.id for c in self.companies.values()])
+        rows = (
+            self.env["customer.score"]
+            .with_context(allowed_company_ids=companies.ids)
+            .compute_scores(companies=companies)
+        )
+        return f"{len(rows)} customer rows scored"
 
     # -- summary -----------------------------------------------------------------------------
     def summary(self):

@@ -27,6 +27,18 @@ PROFILES = [
     ("new", 0.07),
     ("regular", 0.75),
 ]
+# Orders per month by profile in the wholesale mix (the demo): a regular customer of a
+# building-supplies wholesaler orders at least monthly, a key account about weekly; a share
+# of the "regular" draw are occasional buyers (a few orders a year).
+OCCASIONAL_SHARE = 0.25
+MONTHLY_RATES = {
+    "key": (3.0, 4.5),
+    "regular": (1.2, 2.0),
+    "occasional": (0.2, 0.45),
+    "new": (1.2, 2.0),  # over the months since the first order
+    "passive": (0.5, 0.8),
+    "lost": (0.4, 0.7),  # over the months before the customer stopped
+}
 # Payment behaviour: most pay on time, some often late, a few nearly always late
 # (overall about 20 % of invoices are paid after their due date).
 LATE_PAYER_MIX = [(0.70, 0.06), (0.20, 0.40), (0.10, 0.85)]
@@ -104,6 +116,7 @@ class CustomerPlan:
     # (company key, number of orders) for each company the customer buys from
     relations: list[tuple[str, int]] = field(default_factory=list)
     is_key_account: bool = False
+    frequency: str | None = None  # wholesale mix: "occasional" for some regular ones
 
 
 @dataclass
@@ -160,6 +173,7 @@ class Plan:
     rates: list[tuple[str, str, date, float]]
     sek_per_eur: dict[tuple[int, int], float]
     sek_share: float
+    wholesale: bool = False  # order counts from the customers' rhythms (the demo)
     _products_by_key: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -170,8 +184,11 @@ class Plan:
         """Yield the OrderPlans of one customer (all its companies), deterministic."""
         rng = random.Random(f"{self.seed}:orders:{customer.key}")
         for company_key, count in customer.relations:
+            # wholesale mix: a regular rhythm spreads the orders over the window (one in each
+            # slot) so that a monthly customer really buys every month
+            steady = self.wholesale and frequency(customer) in ("key", "regular", "new")
             for n in range(count):
-                yield self._order(rng, customer, company_key, n)
+                yield self._order(rng, customer, company_key, n, count if steady else None)
 
     def orders(self):
         """All orders sorted by date (materialised: fine for the demo sizes)."""
@@ -180,9 +197,12 @@ class Plan:
         return result
 
     # -- order details ---------------------------------------------------------------------
-    def _order(self, rng, customer, company_key, n):
+    def _order(self, rng, customer, company_key, n, slots=None):
         horizon = (self.today - self.start).days
         first, last = self._window(customer, horizon, rng)
+        if slots:
+            width = (first - last) / slots
+            first, last = round(first - n * width), round(first - (n + 1) * width)
         while True:
             back = rng.randint(last, first)
             day = self.today - timedelta(days=back)
@@ -319,12 +339,17 @@ def build_plan(
     today=None,
     customers=300,
     months=24,
-    orders_per_customer=2.6,
+    orders_per_customer=None,
     second_company_share=0.12,
     sek_share=0.05,
     key_accounts=None,
 ):
-    """Build the deterministic plan; same arguments give the same plan."""
+    """Build the deterministic plan; same arguments give the same plan.
+
+    :param orders_per_customer: None (the demo): the wholesale mix, orders per customer from
+        its profile (`MONTHLY_RATES`); a number (the benchmark): that average over 24
+        months, spread in proportion to the customers' sizes
+    """
     today = today or date.today()
     rng = random.Random(f"{seed}:master")
     companies = [
@@ -427,26 +452,29 @@ def build_plan(
                 contacts=contacts,
             )
         )
-    # order counts: proportional to size^0.9 (Pareto-skewed), at least one for buyers
-    for home, n_home in ((MAIN, customers), (SECOND, n_second)):
-        group = [c for c in customer_plans if c.home_company == home]
-        buyers = [c for c in group if c.profile != "prospect"]
-        weight = sum(c.size**0.9 for c in buyers) or 1.0
-        target = n_home * orders_per_customer * months / 24
-        for c in buyers:
-            c.relations.append((home, max(1, round(target * c.size**0.9 / weight))))
-    # one customer of the main company also buys from the second company
     main_buyers = sorted(
         (c for c in customer_plans if c.home_company == MAIN and c.profile == "regular"),
         key=lambda c: -c.size,
     )
-    if main_buyers:
-        shared = main_buyers[min(1, len(main_buyers) - 1)]
-        shared.relations.append((SECOND, max(3, shared.relations[0][1] // 4)))
-    # key accounts: the biggest regular/passive customers of the main company
+    # key accounts: the biggest regular customers of the main company
     n_key = key_accounts if key_accounts is not None else min(10, max(1, customers // 30))
     for c in main_buyers[:n_key]:
         c.is_key_account = True
+    if orders_per_customer is None:
+        _wholesale_counts(seed, customer_plans, months)
+    else:
+        # order counts: proportional to size^0.9 (Pareto-skewed), at least one for buyers
+        for home, n_home in ((MAIN, customers), (SECOND, n_second)):
+            group = [c for c in customer_plans if c.home_company == home]
+            buyers = [c for c in group if c.profile != "prospect"]
+            weight = sum(c.size**0.9 for c in buyers) or 1.0
+            target = n_home * orders_per_customer * months / 24
+            for c in buyers:
+                c.relations.append((home, max(1, round(target * c.size**0.9 / weight))))
+    # one customer of the main company also buys from the second company
+    if main_buyers:
+        shared = main_buyers[min(1, len(main_buyers) - 1)]
+        shared.relations.append((SECOND, max(3, shared.relations[0][1] // 4)))
     rates_by_month = _rates(seed, today, months)
     rates = []
     for (year, month), sek in sorted(rates_by_month.items()):
@@ -466,9 +494,42 @@ def build_plan(
         rates=rates,
         sek_per_eur=rates_by_month,
         sek_share=sek_share,
+        wholesale=orders_per_customer is None,
     )
     plan.meetings = _meetings(plan)
     return plan
+
+
+def frequency(customer):
+    """The customer's buying rhythm in the wholesale mix (key, regular, occasional, new,
+    passive, lost or prospect)."""
+    if customer.is_key_account:
+        return "key"
+    return customer.frequency or customer.profile
+
+
+def _wholesale_counts(seed, customer_plans, months):
+    """Orders per customer from its rhythm: a regular one at least once a month."""
+    for c in customer_plans:
+        if c.profile == "prospect":
+            continue
+        rng = random.Random(f"{seed}:frequency:{c.key}")
+        if c.profile == "regular" and not c.is_key_account and rng.random() < OCCASIONAL_SHARE:
+            c.frequency = "occasional"
+        low, high = MONTHLY_RATES[frequency(c)]
+        # bigger customers order more often, within the rhythm's range
+        rate = low + (high - low) * min(1.0, math.log(c.size) / math.log(20)) * rng.uniform(
+            0.7, 1.0
+        )
+        active_months = months
+        if c.profile == "new":
+            active_months = months * 0.22
+        elif c.profile == "lost":
+            active_months = months * 0.25
+        count = max(1, round(rate * active_months))
+        if frequency(c) in ("key", "regular"):
+            count = max(count, months)
+        c.relations.append((c.home_company, count))
 
 
 def _meetings(plan):
