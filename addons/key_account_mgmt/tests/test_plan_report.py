@@ -121,6 +121,9 @@ class TestPlanReport(KamCase):
         # The company's external layout: its name heads the page.
         self.assertIn(self.company.name, text)
         self.assertTrue(root.xpath("//div[contains(@class, 'header')]"))
+        # Also in the body: wkhtmltopdf builds without patched Qt print no header.
+        body = root.xpath("//div[@name='kam_plan_header']")[0].text_content()
+        self.assertIn(f"Company: {self.company.name}", " ".join(body.split()))
         class_cell = root.xpath("//div[@name='kam_plan_class']")[0].text_content()
         self.assertEqual(" ".join(class_cell.split()), "Class: A")
 
