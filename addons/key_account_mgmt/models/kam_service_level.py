@@ -1,30 +1,36 @@
 from odoo import api, fields, models
+from odoo.tools.translate import LazyTranslate
 
 from .res_partner import ABC_CLASSES
 
 # The value-based classification study's example of what each class gets (our
 # wording); editable per company.
+_lt = LazyTranslate(__name__)
+
 DEFAULT_SERVICE_LEVELS = {
     "A": {
-        "scope": "Full service: named key account manager, joint account plan, "
-        "half of telesales' time for the A accounts.",
-        "response_time": "Same working day",
+        "scope": _lt(
+            "Full service: named key account manager, joint account plan, "
+            "half of telesales' time for the A accounts."
+        ),
+        "response_time": _lt("Same working day"),
         "priority": "1",
-        "visit_frequency": "Field visit once a month",
+        "visit_frequency": _lt("Field visit once a month"),
     },
     "B": {
-        "scope": "40 % of field sales' and 20 % of telesales' time for the B accounts.",
-        "response_time": "Within 2 working days",
+        "scope": _lt("40 % of field sales' and 20 % of telesales' time for the B accounts."),
+        "response_time": _lt("Within 2 working days"),
         "priority": "2",
-        "visit_frequency": "Field visit once a quarter",
+        "visit_frequency": _lt("Field visit once a quarter"),
     },
     "C": {
-        "scope": "Phone and e-channels (web shop, e-mail); self-service first.",
-        "response_time": "Within 5 working days",
+        "scope": _lt("Phone and e-channels (web shop, e-mail); self-service first."),
+        "response_time": _lt("Within 5 working days"),
         "priority": "3",
-        "visit_frequency": "At most once a year",
+        "visit_frequency": _lt("At most once a year"),
     },
 }
+TRANSLATED_FIELDS = ("scope", "response_time", "visit_frequency")
 
 
 class KamServiceLevel(models.Model):
@@ -56,6 +62,7 @@ class KamServiceLevel(models.Model):
         ),
     ]
 
+    @api.depends_context("lang")
     @api.depends("abc_class", "scope", "response_time", "priority", "visit_frequency")
     def _compute_summary(self):
         priorities = dict(self._fields["priority"]._description_selection(self.env))
@@ -76,10 +83,55 @@ class KamServiceLevel(models.Model):
             (level.company_id.id, level.abc_class)
             for level in self.sudo().search([("company_id", "in", companies.ids)])
         }
+        english = self.with_context(lang="en_US").env
         vals_list = [
-            {"company_id": company.id, "abc_class": letter, **vals}
+            {
+                "company_id": company.id,
+                "abc_class": letter,
+                **{
+                    fname: english._(value) if fname in TRANSLATED_FIELDS else value
+                    for fname, value in vals.items()
+                },
+            }
             for company in companies
             for letter, vals in DEFAULT_SERVICE_LEVELS.items()
             if (company.id, letter) not in existing
         ]
-        return self.sudo().create(vals_list)
+        levels = self.sudo().create(vals_list)
+        levels._kam_translate_defaults()
+        return levels
+
+    def _kam_translate_defaults(self, langs=None):
+        """Give the default texts of these service levels (default: all) their
+        translations in ``langs`` (default: the installed languages). A text a manager
+        edited is left alone."""
+        if langs is None:
+            langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        langs = [lang for lang in langs if lang != "en_US"]
+        levels = self.sudo() or self.sudo().search([])
+        if not langs:
+            return
+        english = self.with_context(lang="en_US").env
+        for level in levels.with_context(lang="en_US"):
+            defaults = DEFAULT_SERVICE_LEVELS.get(level.abc_class, {})
+            for fname in TRANSLATED_FIELDS:
+                source = english._(defaults[fname]) if fname in defaults else None
+                if not source or level[fname] != source:
+                    continue
+                translations = {
+                    lang: self.with_context(lang=lang).env._(defaults[fname]) for lang in langs
+                }
+                level.update_field_translations(fname, translations)
+
+
+class IrModuleModule(models.Model):
+    _inherit = "ir.module.module"
+
+    def _load_module_terms(self, modules, langs, overwrite=False, imported_module=False):
+        """A language installed later also translates the default service levels."""
+        res = super()._load_module_terms(
+            modules, langs, overwrite=overwrite, imported_module=imported_module
+        )
+        if "key_account_mgmt" in modules and "kam.service.level" in self.env:
+            self.env["kam.service.level"]._kam_translate_defaults(langs)
+        return res

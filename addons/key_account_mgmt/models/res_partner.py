@@ -459,7 +459,7 @@ class ResPartner(models.Model):
             counts[commercial.id] += 1
         return dict(counts)
 
-    @api.depends_context("company")
+    @api.depends_context("company", "lang")
     @api.depends("abc_class")
     def _compute_kam_service_level_text(self):
         # sudo: every internal user who serves the customer sees what its class gets.

@@ -127,8 +127,21 @@ class TestKamFinnish(KamCase):
 
     def test_service_level_text_in_finnish(self):
         text = self.account.with_context(lang="fi_FI").kam_service_level_text
-        self.assertIn("Vasteaika:", text)
+        self.assertIn("Vasteaika: Samana työpäivänä", text)
+        self.assertIn("Asiakaskäynti kerran kuukaudessa", text)
         self.assertNotIn("Response time:", text)
+        english = self.account.with_context(lang="en_US")
+        self.assertIn("Response time: Same working day", english.kam_service_level_text)
+
+    def test_new_company_gets_finnish_service_levels(self):
+        company = self.env["res.company"].create({"name": "Kolmas Oy"})
+        level = self.env["kam.service.level"].search(
+            [("company_id", "=", company.id), ("abc_class", "=", "C")]
+        )
+        self.assertEqual(
+            level.with_context(lang="fi_FI").visit_frequency, "Enintään kerran vuodessa"
+        )
+        self.assertEqual(level.with_context(lang="en_US").visit_frequency, "At most once a year")
 
     def test_class_history_reason_in_the_company_language(self):
         self.company.partner_id.lang = "fi_FI"
