@@ -208,7 +208,13 @@ class TestGenerator(TransactionCase):
     def test_summary_counts(self):
         main_row = self.summary[0]
         self.assertEqual(main_row["company"], self.main.name)
-        self.assertEqual(main_row["orders"], sum(1 for o in self.orders if o.company_key == MAIN))
+        self.assertEqual(
+            main_row["sale orders"], sum(1 for o in self.orders if o.company_key == MAIN)
+        )
+        self.assertEqual(
+            main_row["paid invoices"],
+            sum(1 for o in self.orders if o.company_key == MAIN and o.payment_date),
+        )
         self.assertGreater(main_row["revenue (untaxed)"], 0)
 
 

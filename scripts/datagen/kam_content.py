@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command
+from odoo import Command, fields
 
 from .plan import MAIN, frequency
 
@@ -120,6 +120,10 @@ def activate_finnish(env):
     modules = env["ir.module.module"].search([("state", "=", "installed")])
     modules._update_translations([LANG])
     return f"{LANG} active, terms of {len(modules)} modules loaded"
+
+
+def finnish_active(env):
+    return bool(env["res.lang"].search_count([("code", "=", LANG)]))
 
 
 def _planned_revenue(plan, customer, since):
@@ -329,11 +333,10 @@ def write_proposals(writer):
         candidates = [
             c
             for c in plan.customers
-            if c.home_company == MAIN
-            and not c.is_key_account
-            and frequency(c) == profile
-            and c.salesperson_key not in taken
+            if c.home_company == MAIN and not c.is_key_account and frequency(c) == profile
         ]
+        # a different salesperson for each proposal when possible
+        candidates.sort(key=lambda c: c.salesperson_key in taken)
         for c in candidates:
             partner = writer.partners[c.key].with_company(company)
             if partner.abc_class == cls:
@@ -364,13 +367,11 @@ def write_kpi(writer):
     plan = writer.plan
     companies = env["res.company"].browse([c.id for c in writer.companies.values()])
     Snapshot = env["customer.kpi.snapshot"].with_context(allowed_company_ids=companies.ids)
-    first = plan.start.replace(day=1)
-    month = first
-    months = 0
-    while month <= plan.today:
-        Snapshot.generate_snapshots(month, companies)
-        month += relativedelta(months=1)
-        months += 1
+    # every month from the plan's first one to this month (the rebuild counts back from
+    # the real today; the plan may be dated earlier)
+    now = fields.Date.context_today(Snapshot)
+    months = (now.year - plan.start.year) * 12 + now.month - plan.start.month + 1
+    Snapshot._rebuild_history(months=months, companies=companies)
     snapshots = Snapshot.search_count([("company_id", "in", companies.ids)])
     targets = _write_targets(writer)
     return f"{snapshots} snapshot rows over {months} months, {targets} monthly targets"
@@ -385,6 +386,7 @@ def _write_targets(writer):
     company = writer.companies[MAIN]
     Snapshot = env["customer.kpi.snapshot"]
     this_month = plan.today.replace(day=1)
+    flow_month = (writer.history_before or plan.start).replace(day=1)
     rows = Snapshot._read_group(
         [("company_id", "=", company.id)],
         ["month:month", "team_id", "user_id"],
@@ -421,7 +423,9 @@ def _write_targets(writer):
                     "target_revenue": round(revenue, -3),
                     "target_margin": round(sum(p[1] for p in previous) / 3 * 1.05, -2),
                     "target_meetings": max(1, round(sum(p[2] for p in previous) / 3 * 1.1)),
-                    "target_hit_rate": 85.0,
+                    # quotations exist from the sales flow's days only (the bulk history
+                    # has invoices, no sale orders): no hit-rate target before them
+                    "target_hit_rate": 85.0 if month >= flow_month else 0.0,
                 }
             )
     env["customer.kpi.target"].with_user(manager).with_company(company).create(vals_list)

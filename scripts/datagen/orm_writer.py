@@ -243,6 +243,8 @@ class OrmWriter:
             "accountant": env.ref("account.group_account_invoice"),
         }
         company_ids = [c.id for c in self.companies.values()]
+        # Finnish when it is active (the demo); the benchmark's users keep the default
+        lang = {"lang": kam_content.LANG} if kam_content.finnish_active(env) else {}
         users = (
             env["res.users"]
             .with_context(no_reset_password=True)
@@ -256,7 +258,7 @@ class OrmWriter:
                         "company_id": self.companies[MAIN].id,
                         "company_ids": [Command.set(company_ids)],
                         "groups_id": [Command.link(groups[u.role].id)],
-                        "lang": kam_content.LANG,
+                        **lang,
                     }
                     for u in self.plan.users
                 ]
@@ -685,7 +687,9 @@ class OrmWriter:
                     "contacts": env["res.partner"].search_count(
                         [("parent_id", "in", customer_ids)]
                     ),
-                    "orders": env["sale.order"].search_count(domain_c + [("state", "=", "sale")]),
+                    "sale orders": env["sale.order"].search_count(
+                        domain_c + [("state", "=", "sale")]
+                    ),
                     "posted invoices": Move.search_count(
                         domain_c + [("move_type", "=", "out_invoice"), ("state", "=", "posted")]
                     ),
@@ -697,6 +701,14 @@ class OrmWriter:
                     ),
                     "draft": Move.search_count(
                         domain_c + [("move_type", "=", "out_invoice"), ("state", "=", "draft")]
+                    ),
+                    "paid invoices": Move.search_count(
+                        domain_c
+                        + [
+                            ("move_type", "=", "out_invoice"),
+                            ("state", "=", "posted"),
+                            ("payment_state", "in", ("paid", "in_payment")),
+                        ]
                     ),
                     "payments": env["account.payment"].search_count(domain_c),
                     "meetings": env["calendar.event"]
