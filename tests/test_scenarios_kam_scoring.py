@@ -456,8 +456,14 @@ class TestScenarioMeetings(ScenarioCommon):
             .search([("partner_id", "=", self.account.id), ("company_id", "=", self.company.id)])
         )
         by_group = {
-            s.stakeholder_group_id.get_external_id()[s.stakeholder_group_id.id]: s for s in statuses
+            s.stakeholder_group_id.get_external_id().get(s.stakeholder_group_id.id, "none"): s
+            for s in statuses
         }
+        # Olli (no stakeholder group): his meeting shows apart, without target, not behind.
+        other = by_group["none"]
+        self.assertEqual(
+            (other.meetings_held, other.has_target, other.is_behind), (1, False, False)
+        )
         proc = by_group["key_account_mgmt.stakeholder_group_procurement"]
         proj = by_group["key_account_mgmt.stakeholder_group_project_managers"]
         mark = by_group["key_account_mgmt.stakeholder_group_marketing"]
