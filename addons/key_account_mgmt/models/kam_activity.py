@@ -141,3 +141,25 @@ def close_activities(records, type_xmlid, feedback=None, company=None):
         text = feedback(in_lang_of(activity, activity.user_id)) if callable(feedback) else feedback
         activity.action_feedback(feedback=text)
     return activities
+
+
+def close_outdated_reminders(model, type_xmlid, still_due, feedback):
+    """Close the open reminders of ``type_xmlid`` on records of ``model`` whose
+    (record id, company id) is not in ``still_due`` any more: the account caught up, so the
+    reminder would contradict the screens of its company. ``feedback(activity)`` gets the
+    activity in its assignee's language."""
+    activities = (
+        model.env["mail.activity"]
+        .sudo()
+        .search(
+            [
+                ("res_model", "=", model._name),
+                ("activity_type_id", "=", model.env.ref(type_xmlid).id),
+                ("kam_company_id", "!=", False),
+            ]
+        )
+    )
+    outdated = activities.filtered(lambda a: (a.res_id, a.kam_company_id.id) not in still_due)
+    for activity in outdated:
+        activity.action_feedback(feedback=feedback(in_lang_of(activity, activity.user_id)))
+    return outdated

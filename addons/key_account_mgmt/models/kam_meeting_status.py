@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from .kam_activity import schedule_activity_once
+from .kam_activity import close_outdated_reminders, schedule_activity_once
 from .res_partner import ABC_CLASSES
 
 # One query for all key accounts: each account's class in each company picks that
@@ -151,7 +151,8 @@ class KamMeetingStatus(models.Model):
     @api.model
     def _cron_kam_meeting_reminders(self):
         """Daily: one activity per key account and company of ours where the account is
-        behind its meeting targets, for its KAM (if he works in that company).
+        behind its meeting targets, for its KAM (if he works in that company); the
+        reminders of accounts on target again are closed.
 
         Each activity speaks of its company only, in the KAM's language, and shows only
         where that company is worked in, like the meeting table of that company."""
@@ -159,6 +160,12 @@ class KamMeetingStatus(models.Model):
         for row in self.sudo()._kam_fetch_status():
             if row["is_behind"]:
                 rows_by_company[row["company_id"]][row["partner_id"]].append(row)
+        close_outdated_reminders(
+            self.env["res.partner"],
+            BEHIND_ACTIVITY,
+            {(pid, cid) for cid, rows in rows_by_company.items() for pid in rows},
+            feedback=lambda act: act.env._("On target again"),
+        )
         groups = self.env["kam.stakeholder.group"].sudo().search([])
         activities = self.env["mail.activity"]
         for company in self.env["res.company"].sudo().browse(sorted(rows_by_company)):

@@ -7,7 +7,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, format_date, formatLang, get_lang, split_every
 
-from .kam_activity import close_activities, in_lang_of, schedule_activity_once
+from .kam_activity import (
+    close_activities,
+    close_outdated_reminders,
+    in_lang_of,
+    schedule_activity_once,
+)
 
 ORG_LEVELS = [
     ("strategic", "Strategic"),
@@ -39,6 +44,7 @@ CRON_CHUNK = 20000
 CRON_CURSOR_PARAM = "key_account_mgmt.class_recompute_cursor"
 MANAGER_GROUP = "key_account_mgmt.group_kam_manager"
 REVIEW_KEY_ACCOUNT_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_review_key_account"
+SWOT_OVERDUE_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_swot_overdue"
 # A manager who keeps a key account below the criteria silences the review for a year.
 REVIEW_KEEP_MONTHS = 12
 # Contacts should span several levels of the customer's organisation (seed 004).
@@ -1270,14 +1276,25 @@ class ResPartner(models.Model):
     @api.model
     def _cron_kam_swot_overdue(self):
         """Daily: one open activity per key account and company whose SWOT there is
-        overdue, for its KAM, in his language."""
+        overdue, for its KAM, in his language; reminders of SWOTs reviewed since are
+        closed."""
         activities = self.env["mail.activity"]
         Swot = self.env["kam.swot.item"].sudo()
-        for company in self.env["res.company"].sudo().search([]):
-            partners = self.sudo().browse(Swot._kam_overdue_partner_ids(company))
+        overdue = {
+            company: Swot._kam_overdue_partner_ids(company)
+            for company in self.env["res.company"].sudo().search([])
+        }
+        close_outdated_reminders(
+            self,
+            SWOT_OVERDUE_ACTIVITY,
+            {(pid, company.id) for company, ids in overdue.items() for pid in ids},
+            feedback=lambda act: act.env._("SWOT reviewed"),
+        )
+        for company, partner_ids in overdue.items():
+            partners = self.sudo().browse(partner_ids)
             activities |= schedule_activity_once(
                 partners,
-                "key_account_mgmt.mail_activity_type_kam_swot_overdue",
+                SWOT_OVERDUE_ACTIVITY,
                 user_of=lambda p: p._kam_responsible_user(),
                 summary=lambda p, company=company: p.env._(
                     "SWOT overdue in %(company)s: review it (at least once a year)",

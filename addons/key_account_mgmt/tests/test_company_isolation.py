@@ -197,3 +197,38 @@ class TestCompanyIsolation(KamCase):
         self.assertEqual(review.kam_company_id, self.se)
         self.assertTrue(other.exists())
         self.assertFalse(other.kam_company_id)
+
+    @freeze_time(NOW)
+    def test_reminder_closed_when_on_target_again(self):
+        Status = self.env["kam.meeting.status"]
+        Status._cron_kam_meeting_reminders()
+        activity = self._activities(BEHIND_TYPE)
+        self.assertEqual(activity.kam_company_id, self.se)
+        # Class C in Sweden too: one procurement meeting a year, held.
+        self.account.with_company(self.se).abc_class_manual = "C"
+        Status._cron_kam_meeting_reminders()
+        self.assertFalse(activity.exists(), "done: the account is on target in Sweden")
+        self.assertFalse(self._activities(BEHIND_TYPE))
+        done = self.account.message_ids.filtered(lambda m: "On target again" in (m.body or ""))
+        self.assertTrue(done)
+
+    @freeze_time("2026-06-15")
+    def test_swot_reminder_closed_once_reviewed(self):
+        item = self.env["kam.swot.item"].create(
+            {
+                "partner_id": self.account.id,
+                "company_id": self.se.id,
+                "swot_type": "threat",
+                "description": "Old Swedish threat",
+                "date": "2025-01-01",
+            }
+        )
+        Partner = self.env["res.partner"]
+        Partner._cron_kam_swot_overdue()
+        activity = self._activities(SWOT_TYPE)
+        self.assertTrue(activity)
+        item.with_user(self.salesperson).with_context(
+            allowed_company_ids=self.se.ids
+        ).action_mark_reviewed()
+        Partner._cron_kam_swot_overdue()
+        self.assertFalse(activity.exists())
