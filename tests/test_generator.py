@@ -304,6 +304,11 @@ class TestWholesaleDemo(TransactionCase):
         for user in self.sales | self.manager:
             self.assertEqual(user.lang, "fi_FI", user.login)
         self.assertEqual(self.env.ref("base.user_admin").lang, "en_US")
+        finnish = [
+            self.writer.partners[c.key] for c in self.plan.customers if c.home_company == MAIN
+        ]
+        self.assertEqual({p.lang for p in finnish}, {"fi_FI"})
+        self.assertEqual({p.lang for p in finnish[0].child_ids}, {"fi_FI"})
         fi = self.env(context={"lang": "fi_FI"})
         menu = fi.ref("customer_scoring.menu_customer_score_recompute")
         self.assertEqual(menu.name, "Laske pisteet uudelleen")

@@ -285,6 +285,8 @@ class OrmWriter:
         finland = env.ref("base.fi")
         sweden = env.ref("base.se")
         eur = self.currencies["EUR"]
+        # Finnish customers read their documents in Finnish (when Finnish is active)
+        lang = {"lang": kam_content.LANG} if kam_content.finnish_active(env) else {}
         n_contacts = 0
         for home in (MAIN, SECOND):
             plans = [c for c in self.plan.customers if c.home_company == home]
@@ -306,6 +308,7 @@ class OrmWriter:
                             "zip": c.zip,
                             "city": c.city,
                             "country_id": (sweden if home == SECOND else finland).id,
+                            **(lang if home == MAIN else {}),
                             "email": f"info@{c.contacts[0].email.split('@')[1]}",
                             "user_id": self.users[c.salesperson_key].id,
                             "customer_turnover": c.turnover,
@@ -332,6 +335,7 @@ class OrmWriter:
                                 "email": contact.email,
                                 "kam_stakeholder_group_id": groups[contact.group].id,
                                 "kam_org_level": contact.org_level,
+                                **(lang if home == MAIN else {}),
                             }
                         )
                 contacts = partner_model.create(contact_vals)
