@@ -96,9 +96,10 @@ PROPOSALS = [
         "ostot ovat nousemassa A-luokan tasolle.",
     ),
     (
-        "passive",
-        "C",
-        "Ostot ovat hiipuneet viimeisen puolen vuoden aikana eikä uusia kohteita ole tiedossa.",
+        "regular",
+        "B",
+        "Ostot ovat kasvaneet tasaisesti kaksi vuotta ja asiakas keskittää "
+        "eristehankintansa meille: B-luokan palvelutaso on perusteltu.",
     ),
     (
         "regular",
@@ -339,7 +340,7 @@ def write_proposals(writer):
         candidates.sort(key=lambda c: c.salesperson_key in taken)
         for c in candidates:
             partner = writer.partners[c.key].with_company(company)
-            if partner.abc_class == cls:
+            if partner.abc_class == cls or partner in proposals.partner_id:
                 continue
             user = writer.users[c.salesperson_key]
             proposals |= (
