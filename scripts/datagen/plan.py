@@ -203,6 +203,8 @@ class Plan:
         if slots:
             width = (first - last) / slots
             first, last = round(first - n * width), round(first - (n + 1) * width)
+            last = min(last, max(0, first - 2))  # three days always hold a weekday
+            first = max(first, last + 2)
         while True:
             back = rng.randint(last, first)
             day = self.today - timedelta(days=back)

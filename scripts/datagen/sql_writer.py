@@ -1,4 +1,5 @@
-"""How to write a plan in bulk: PostgreSQL COPY (the benchmark database only).
+"""How to write a plan in bulk: PostgreSQL COPY (the benchmark database; the demo's older
+order history through `history_writer`).
 
 The demo database is written through the ORM (`orm_writer`): real business flows, but far
 too slow for 100,000 customers and 2,000,000 invoice lines. This writer keeps the small
