@@ -18,6 +18,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_scoring_menus.xml",
+        "report/kam_account_plan_report.xml",
     ],
     "assets": {
         "web.assets_tests": ["customer_scoring/static/tests/tours/**/*"],
