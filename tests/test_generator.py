@@ -326,6 +326,10 @@ class TestWholesaleDemo(TransactionCase):
         self.assertEqual(
             set(plans.mapped("state")), {"draft", "active", "closed"}, plans.mapped("state")
         )
+        self.assertEqual(set(current.mapped("state")), {"active"})
+        drafts = plans.filtered(lambda p: p.state == "draft")
+        self.assertTrue(all(p.date_start > TODAY for p in drafts), "next year's drafts")
+        self.assertFalse(any(drafts.goal_ids.mapped("actual_value")))
         for plan in current:
             self.assertEqual(set(plan.goal_ids.mapped("goal_type")), {"own", "joint"})
             self.assertTrue(all(g.target_value > 0 and g.measure for g in plan.goal_ids))

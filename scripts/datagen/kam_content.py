@@ -178,8 +178,8 @@ def write_swot(writer, key_plans):
 
 
 def write_account_plans(writer, key_plans):
-    """One plan per key account for this year, some reviewed, some with an overdue review;
-    last year's closed plans for a few and a draft for next year for others."""
+    """One active plan per key account for this year, some reviewed, some with an overdue
+    review; last year's closed plans for a few, next year's drafts for others."""
     env = writer.env
     plan = writer.plan
     today = plan.today
@@ -199,7 +199,8 @@ def write_account_plans(writer, key_plans):
         # a plan starts when it was written: early in the year, or after the summer
         start = year_start + timedelta(days=rng.choice((14, 30, 45, 200, 215)))
         start = min(start, today - timedelta(days=100))
-        role = i % 5  # 0, 1: reviewed; 2, 3: review overdue; 4: draft
+        # 0, 1: reviewed; 2, 3, 4: review overdue; 4: next year's plan drafted as well
+        role = i % 5
         vals = {
             "name": f"Avainasiakassuunnitelma {today.year}: {partner.name}",
             "partner_id": partner.id,
@@ -242,8 +243,7 @@ def write_account_plans(writer, key_plans):
             created |= last
         account_plan = Plan.create(vals)
         _write_goals(writer, account_plan, rng, (kam, manager), (revenue_12m, revenue_ytd), start)
-        if role != 4:
-            account_plan.action_activate()
+        account_plan.action_activate()
         if role in (0, 1):
             # quarterly reviews held: the next one is due in the future
             dates = [today - timedelta(days=rng.randint(20, 60))]
@@ -260,6 +260,18 @@ def write_account_plans(writer, key_plans):
                 )
                 reviews += 1
         created |= account_plan
+        if role == 4:
+            next_start = year_start.replace(year=today.year + 1)
+            draft = Plan.create(
+                {
+                    **vals,
+                    "name": f"Avainasiakassuunnitelma {today.year + 1}: {partner.name}",
+                    "date_start": next_start,
+                    "date_end": next_start.replace(month=12, day=31),
+                }
+            )
+            _write_goals(writer, draft, rng, (kam, manager), (revenue_12m * 1.1, 0.0), next_start)
+            created |= draft
     active = created.filtered(lambda p: p.state == "active")
     overdue = active.filtered("review_overdue")
     return (
@@ -284,6 +296,8 @@ def _write_goals(writer, account_plan, rng, owners, revenues, start):
         else:
             actual = target * share * rng.uniform(0.8, 1.1)
             actual = min(99.5, round(actual, 1)) if unit == "percent" else float(round(actual))
+        if start > today:
+            actual = 0.0  # a plan for the coming year: nothing achieved yet
         actions = []
         for m, (action, outcome) in enumerate(ACTIONS[n]):
             deadline = min(end, start + timedelta(days=rng.randint(30, 320)))
