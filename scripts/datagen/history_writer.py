@@ -1,8 +1,8 @@
 """The demo's older order history in bulk: posted invoices, credit notes and payments.
 
 A wholesaler's demo needs thousands of invoices (regular customers buy every month); through
-the ORM flows they take about 0.2 s each on a small machine, so `make demo` would take
-15 minutes. The orders invoiced before a cut-off date (by default all but the last month)
+the ORM flows they take about 0.2 s each on a small machine (order, invoice, posting and
+payment), so `make demo` would take about half an hour. The orders invoiced before a cut-off date (by default all but the last month)
 are therefore written the way the benchmark writes them (`sql_writer`: valid, balanced
 accounting entries with Odoo's own accounts, taxes, numbering and reconciliations, without
 sale orders and with the payments as bank entries), and the recent ones through the real

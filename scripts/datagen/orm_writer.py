@@ -5,7 +5,7 @@ order, posting, reversal, payment and reconciliation) so the demo data looks exa
 data entered by users; only the historical dates of confirmed orders are restored with one
 SQL statement because `action_confirm` stamps "now" on them. With `history_before`, the
 orders invoiced before that date are written in bulk instead (`history_writer`: the demo's
-two years of a wholesaler's invoices would take a quarter of an hour through the flows).
+two years of a wholesaler's invoices would take about half an hour through the flows).
 """
 
 import json
