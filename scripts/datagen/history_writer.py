@@ -2,11 +2,12 @@
 
 A wholesaler's demo needs thousands of invoices (regular customers buy every month); through
 the ORM flows they take about 0.2 s each on a small machine (order, invoice, posting and
-payment), so `make demo` would take about half an hour. The orders invoiced before a cut-off date (by default all but the last month)
-are therefore written the way the benchmark writes them (`sql_writer`: valid, balanced
-accounting entries with Odoo's own accounts, taxes, numbering and reconciliations, without
-sale orders and with the payments as bank entries), and the recent ones through the real
-flows by `OrmWriter` (sale order, confirmation, invoice, posting, credit note, payment).
+payment), so `make demo` would take about half an hour. The orders invoiced before a
+cut-off date (by default all but the last month) are therefore written the way the
+benchmark writes them (`sql_writer`: valid, balanced accounting entries with Odoo's own
+accounts, taxes, numbering and reconciliations, without sale orders and with the payments
+as bank entries), and the recent ones through the real flows by `OrmWriter` (sale order,
+confirmation, invoice, posting, credit note, payment).
 
 The customers, contacts, users and products are the ORM writer's own records; nothing is
 dropped or rebuilt (indexes and foreign keys stay: the demo is small).
