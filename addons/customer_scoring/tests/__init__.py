@@ -5,7 +5,7 @@ from . import test_security
 from . import test_kpi
 from . import test_score_rules
 from . import test_kpi_history
-from . import test_tour_accountant
 from . import test_settings_access
 from . import test_tour_settings
+from . import test_tour_accountant
 from . import test_tour_manager

@@ -34,7 +34,7 @@ RATING_FIELDS = (
     "kam_regularity_value",
 )
 # Fields that hold the class of a partner; writes to them go through _kam_sync_final_class.
-# Selecting key accounts and naming their KAM is a manager's decision (seed 004).
+# Selecting key accounts and naming their KAM is a manager's decision.
 SELECTION_FIELDS = ("is_key_account", "key_account_manager_id")
 CLASS_FIELDS = ("abc_class", "abc_class_computed", "abc_class_manual")
 # Fields the criteria rule reads from the partner: changing them recomputes the class.
@@ -47,7 +47,7 @@ REVIEW_KEY_ACCOUNT_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_review_ke
 SWOT_OVERDUE_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_swot_overdue"
 # A manager who keeps a key account below the criteria silences the review for a year.
 REVIEW_KEEP_MONTHS = 12
-# Contacts should span several levels of the customer's organisation (seed 004).
+# Contacts should span several levels of the customer's organisation.
 MIN_ORG_LEVELS = 2
 # Meetings with any contact of the account, last 12 months, not declined, not archived.
 MEETINGS_HELD_QUERY = """
@@ -152,7 +152,7 @@ class ResPartner(models.Model):
         compute="_compute_kam_pending_proposal_count", groups="base.group_user"
     )
 
-    # --- Relationship and evaluative value (seed 004 and seed 000) --------------------
+    # --- Relationship and evaluative value --------------------
     kam_relationship_type = fields.Selection(
         RELATIONSHIP_TYPES,
         string="Relationship Type",

@@ -10,10 +10,10 @@ from . import test_views
 from . import test_followup
 from . import test_review_fixes
 from . import test_tour_smoke
+from . import test_salesperson_edit
 from . import test_plan_report
+from . import test_tour_kam_morning
+from . import test_settings_checks
 from . import test_company_isolation
 from . import test_kam_i18n
 from . import test_tour_account_plan
-from . import test_settings_checks
-from . import test_salesperson_edit
-from . import test_tour_kam_morning
