@@ -49,6 +49,13 @@ class HistoryWriter(SqlWriter):
         self._write_moves(copier, numbers)
         copier.close()
         self._fix_sequences()
+        # Fresh statistics for the tables just filled: without them the planner takes the
+        # few-rows plans of an empty database, and Odoo's payment-state query on the recent
+        # invoices ran for minutes (ANALYZE also counts the rows of an open transaction).
+        self.cr.execute(
+            "ANALYZE account_move, account_move_line, account_partial_reconcile, "
+            "account_full_reconcile"
+        )
         self.env.invalidate_all()
         counts = copier.counts
         self.log(

@@ -288,7 +288,6 @@ def _write_goals(writer, account_plan, rng, owners, revenues, start):
     revenue_12m, revenue_ytd = revenues
     end = account_plan.date_end or today
     goal_vals = []
-    has_unit = "value_type" in writer.env["kam.account.plan.goal"]._fields
     for n, (name, kind, measure, unit, target, share) in enumerate(GOALS):
         if target is None:  # the revenue goal: last 12 months plus 10 %
             target = round(revenue_12m * 1.1, -3) or 10000.0
@@ -316,13 +315,9 @@ def _write_goals(writer, account_plan, rng, owners, revenues, start):
                     }
                 )
             )
-        if has_unit:
-            unit_vals = {"value_type": unit}
-        else:
-            unit_vals = {}
         goal_vals.append(
             {
-                **unit_vals,
+                "value_type": unit,
                 "plan_id": account_plan.id,
                 "name": name,
                 "goal_type": kind,
