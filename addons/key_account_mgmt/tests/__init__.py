@@ -17,3 +17,4 @@ from . import test_settings_checks
 from . import test_company_isolation
 from . import test_kam_i18n
 from . import test_tour_account_plan
+from . import test_tour_chatter_company
