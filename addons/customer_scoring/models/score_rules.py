@@ -31,14 +31,15 @@ EVALUATIVE_FIELDS = (
 # Highest score of a customer that stopped buying, whatever its history: a passive or lost
 # customer is a customer to win back, not one of the best.
 SCORE_CAPS = {"passive": 40.0, "lost": 20.0}
-# Revenue at this percentile of the company's buyers earns the full size half of the
-# revenue factor; growth counts fully once the previous 12 months reach the median buyer.
-SIZE_PERCENTILE = 0.9
+# The size half of the revenue factor is the square root of the revenue against the
+# company's largest buyer (percentile 1); growth counts fully once the previous 12 months
+# reach the median buyer.
+SIZE_PERCENTILE = 1.0
 GROWTH_BASE_PERCENTILE = 0.5
 
 
 def company_benchmarks(cr, company, rows):
-    """(median, 90th percentile) of the 12-month revenue of the company's buyers in
+    """(median, largest) 12-month revenue of the company's buyers in
     ``rows`` (an SQL table of score rows); 0 when nobody bought."""
     cr.execute(
         SQL(
@@ -56,10 +57,16 @@ def company_benchmarks(cr, company, rows):
 
 
 def revenue_factor_sql(top):
-    """Half the rank among buyers (cumulative distribution), half the size: the revenue
-    compared with the company's top buyers (90th percentile, full from there). A rank alone
-    put a customer of 8,000 close to one of 500,000 when most customers are small."""
-    size = SQL("LEAST(cs.revenue_12m::float8 / %s, 1)", top) if top > 0 else SQL("0")
+    """Half the rank among buyers (cumulative distribution), half the size: the square
+    root of the revenue against the company's largest buyer. A rank alone put a customer
+    of 8,000 close to one of 500,000 when most customers are small; a size capped at the
+    top tenth put every regular customer level with the largest key account. The square
+    root keeps a customer of a tenth of the largest at a third of the size points."""
+    size = (
+        SQL("SQRT(LEAST(GREATEST(cs.revenue_12m::float8, 0) / %s, 1))", top)
+        if top > 0
+        else SQL("0")
+    )
     return SQL(
         """CASE WHEN cs.revenue_12m > 0
                 THEN 0.5 * (1 - (RANK() OVER w_desc - 1)::float / COUNT(*) OVER w_all)

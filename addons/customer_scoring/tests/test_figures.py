@@ -102,7 +102,7 @@ class TestFigures(ScoringCommon):
         self.assertAlmostEqual(row.score, sum(parts), places=2)
         # Nobody rated Alpha: the evaluative weight (10) is left out and the other weights
         # are scaled by 100 / 90. Alpha is the best of 2 buyers in revenue (rank 1, and
-        # above the 90th percentile 1135), frequency and margin % (47.2 vs 40): 30 + 15 + 15
+        # the largest buyer: size 1), frequency and margin % (47.2 vs 40): 30 + 15 + 15
         # -> 33.33 + 16.67 + 16.67. Growth +316 % (capped at 1) on a previous year of 300,
         # against the median buyer's 675: 0.5 + 0.5 * 300 / 675 = 0.7222 -> 8.02.
         # Recency 10 * (1 - 41/365) -> 9.86; payment 10 * (1 - 10/60) -> 9.26.

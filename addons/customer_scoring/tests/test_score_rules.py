@@ -62,12 +62,17 @@ class TestScoreRules(ScoringCommon):
 
     def test_size_weighs_in_revenue_points(self):
         rows = self._score()
-        # Buyers 48,000 / 20,000 / 12,000 / 6,000 / 1,000: 90th percentile 36,800.
+        # Buyers 48,000 / 20,000 / 12,000 / 6,000 / 1,000: the largest is 48,000.
         # Steady: rank 1 and size 1 -> 30 x 100 / 90 = 33.33 (nobody is rated).
         self.assertEqual(rows[self.steady].score_revenue, 33.33)
-        # Tiny: rank 1 - 4/5 = 0.2, size 1,000 / 36,800 = 0.0272:
-        # (0.5 x 0.2 + 0.5 x 0.0272) x 33.33 = 3.79 (a rank alone gave 6.67).
-        self.assertEqual(rows[self.tiny].score_revenue, 3.79)
+        # Middle: rank 1 - 2/5 = 0.6, size sqrt(12,000 / 48,000) = 0.5:
+        # (0.5 x 0.6 + 0.5 x 0.5) x 33.33 = 18.33 (a size capped at the 90th percentile of
+        # 36,800 gave it 0.33 of the size for a quarter of the revenue, and every buyer above
+        # that percentile the same size as the largest).
+        self.assertEqual(rows[self.middle].score_revenue, 18.33)
+        # Tiny: rank 1 - 4/5 = 0.2, size sqrt(1,000 / 48,000) = 0.1443:
+        # (0.5 x 0.2 + 0.5 x 0.1443) x 33.33 = 5.74 (a rank alone gave 6.67).
+        self.assertEqual(rows[self.tiny].score_revenue, 5.74)
 
     def test_growth_on_a_tiny_base_is_damped(self):
         rows = self._score()
@@ -124,11 +129,11 @@ class TestScoreRules(ScoringCommon):
         row = self._score()[self.sleepy].with_context(lang="fi_FI")
         lines = row.score_explanation.splitlines()
         self.assertEqual(
-            lines[0], "Myynti 12 kk (koko ja sijoitus ostajien joukossa): 22,39 / 33,33 pistettä"
+            lines[0], "Myynti 12 kk (koko ja sijoitus ostajien joukossa): 24,09 / 33,33 pistettä"
         )
         self.assertEqual(
             lines[7],
-            "Passiivinen asiakas: pisteet rajattu enintään 40,00 (pisteitä yhteensä 61,51)",
+            "Passiivinen asiakas: pisteet rajattu enintään 40,00 (pisteitä yhteensä 63,21)",
         )
         self.assertEqual(lines[-1], "Pisteet: 40,00 / 100")
 
