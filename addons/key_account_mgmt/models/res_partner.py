@@ -350,7 +350,7 @@ class ResPartner(models.Model):
             if partner.abc_class_manual:
                 lines.append(
                     self.env._(
-                        "Final class %(final)s: manual class, set or approved by a key account "
+                        "Class %(final)s: manual class, set or approved by a key account "
                         "manager; it overrides the computed class %(computed)s.",
                         final=partner.abc_class,
                         computed=partner.abc_class_computed or "-",
@@ -359,7 +359,7 @@ class ResPartner(models.Model):
             else:
                 lines.append(
                     self.env._(
-                        "Final class %(final)s = the computed class.", final=partner.abc_class
+                        "Class %(final)s = the computed class.", final=partner.abc_class
                     )
                 )
             if partner.abc_class_reason:

@@ -43,7 +43,7 @@ registry.category("web_tour.tours").add("kam_morning_tour", {
         },
         {
             content: "Why this class: the rule's reason",
-            trigger: `${FIELD("abc_class_explanation")}:contains('Final class B = the computed class.')`,
+            trigger: `${FIELD("abc_class_explanation")}:contains('Class B = the computed class.')`,
         },
         {
             content: "Meeting status: procurement, 1 held of a target of 2, 1 planned",
@@ -66,7 +66,7 @@ registry.category("web_tour.tours").add("kam_morning_tour", {
         ...stepUtils.saveForm(),
         {
             content: "The class follows the new size: A",
-            trigger: `${FIELD("abc_class_explanation")}:contains('Final class A = the computed class.')`,
+            trigger: `${FIELD("abc_class_explanation")}:contains('Class A = the computed class.')`,
         },
         {
             content: "Open the contacts",
