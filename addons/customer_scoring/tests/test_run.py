@@ -73,11 +73,41 @@ class TestRun(MainInvoicesCase):
         self.assertEqual(alpha["revenue_12m"], 1250.0)
 
     def test_batches_give_the_same_rows(self):
+        """A run for given partners goes in batches of the batch size (a full run works
+        per company in SQL): one partner per batch and all in one batch both write the
+        rows of the full run."""
         Score = self.env["customer.score"]
-        Score.compute_scores(companies=self.company, date=AS_OF, batch_size=1)
-        small = self._snapshot()
-        Score.compute_scores(companies=self.company, date=AS_OF, batch_size=5000)
-        self.assertEqual(self._snapshot(), small)
+        Score.compute_scores(companies=self.company, date=AS_OF)
+
+        def rows():
+            # The rows are written anew: their ids change, not their values.
+            return [{k: v for k, v in row.items() if k != "id"} for row in self._snapshot()]
+
+        full = rows()
+        ids = sorted(row["partner_id"][0] for row in full)
+        self.assertGreaterEqual(len(ids), 3)
+        customers = self.env["res.partner"].browse(ids)
+        score_class = type(Score)
+        original = score_class._compute_batch
+        batches = []
+
+        def spy(model, company, partner_ids, date, source=None):
+            batches.append(list(partner_ids))
+            return original(model, company, partner_ids, date, source=source)
+
+        for batch_size, expected in ((1, [[i] for i in ids]), (5000, [ids])):
+            # No rows left: every row is written again by this run.
+            self.env.cr.execute(
+                "DELETE FROM customer_score WHERE company_id = %s", [self.company.id]
+            )
+            self.env.invalidate_all()
+            batches.clear()
+            with patch.object(score_class, "_compute_batch", spy):
+                Score.compute_scores(
+                    companies=self.company, partners=customers, date=AS_OF, batch_size=batch_size
+                )
+            self.assertEqual(batches, expected, batch_size)
+            self.assertEqual(rows(), full, batch_size)
 
     def test_second_run_at_the_same_time_is_refused(self):
         self.env["customer.score"]._acquire_lock()
