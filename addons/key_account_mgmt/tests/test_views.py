@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.tests import Form, tagged
 
 from .common import KamCase
@@ -30,14 +32,73 @@ class TestWebClientData(KamCase):
         )
 
     def test_views_load_for_salesperson_and_manager(self):
+        """Every view of the add-on renders for both users (an error in a view's groups,
+        fields or expressions raises here); each arch is the view type asked for."""
         for user in (self.salesperson, self.manager):
             for model, types in VIEWS.items():
                 result = self.env[model].with_user(user).get_views([(False, t) for t in types])
-                self.assertEqual(set(result["views"]), set(types), model)
-            form = self.env["res.partner"].with_user(user).get_views([(False, "form")])
-            arch = form["views"]["form"]["arch"]
-            self.assertIn('name="key_account"', arch)
-            self.assertIn("action_kam_propose_class", arch)
+                for view_type in types:
+                    arch = etree.fromstring(result["views"][view_type]["arch"])
+                    self.assertEqual(arch.tag, view_type, (user.login, model))
+
+    def _arch(self, user, model="res.partner", view_type="form"):
+        result = self.env[model].with_user(user).get_views([(False, view_type)])
+        return etree.fromstring(result["views"][view_type]["arch"])
+
+    def _names(self, arch, xpath):
+        return [node.get("name") for node in arch.xpath(xpath)]
+
+    def test_partner_form_as_each_user_sees_it(self):
+        """The Key account pages for both; the class override, the key-account switch and
+        the decisions on proposals only in the manager's form."""
+        manager_only_buttons = {
+            "action_approve",
+            "action_reject",
+            "action_kam_clear_manual_class",
+            "action_kam_keep_key_account",
+            "action_kam_remove_key_account",
+        }
+        for user in (self.salesperson, self.manager):
+            arch = self._arch(user)
+            pages = self._names(arch, "//page")
+            for page in ("key_account", "key_account_swot", "key_account_history"):
+                self.assertIn(page, pages, user.login)
+            key_page = arch.xpath("//page[@name='key_account']")[0]
+            fields = set(self._names(key_page, ".//field"))
+            buttons = set(self._names(key_page, ".//button"))
+            self.assertTrue(
+                {"abc_class", "abc_class_computed", "abc_class_explanation"} <= fields,
+                user.login,
+            )
+            self.assertIn("kam_meeting_status_ids", fields)
+            self.assertIn("action_kam_propose_class", buttons)
+            self.assertIn("action_kam_recompute_class", buttons)
+            switch = key_page.xpath(".//field[@name='is_key_account']")
+            self.assertEqual(len(switch), 1, user.login)
+            if user == self.manager:
+                self.assertIn("abc_class_manual", fields)
+                self.assertTrue(manager_only_buttons <= buttons, buttons)
+                self.assertIn(switch[0].get("readonly"), (None, "0", "False"))
+            else:
+                self.assertNotIn("abc_class_manual", fields)
+                self.assertFalse(manager_only_buttons & buttons, buttons)
+                self.assertIn(switch[0].get("readonly"), ("1", "True"))
+
+    def test_partner_form_has_no_key_account_parts_for_portal(self):
+        arch = self._arch(self.portal_user)
+        self.assertTrue(arch.xpath("//field[@name='name']"))
+        self.assertFalse(arch.xpath("//page[starts-with(@name, 'key_account')]"))
+        self.assertFalse(arch.xpath("//field[@name='abc_class' or @name='is_key_account']"))
+
+    def test_proposal_form_decisions_only_for_manager(self):
+        for user, expected in (
+            (self.salesperson, set()),
+            (self.manager, {"action_approve", "action_reject"}),
+        ):
+            arch = self._arch(user, "kam.class.proposal")
+            buttons = set(self._names(arch, "//header/button"))
+            self.assertEqual(buttons & {"action_approve", "action_reject"}, expected, user.login)
+            self.assertIn("action_submit", self._names(arch, "//footer/button"))
 
     def test_key_account_tab_data(self):
         account = self.account.with_user(self.salesperson).with_context(
