@@ -1,1 +1,2 @@
 from . import kam_key_account_candidate_wizard
+from . import base_partner_merge
