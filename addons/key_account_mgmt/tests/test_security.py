@@ -1,7 +1,8 @@
 from datetime import date
 
+from odoo.addons.base.models.ir_qweb import QWebException
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import KamCase
 
@@ -166,5 +167,37 @@ class TestSecurity(KamCase):
             self.env["res.partner"].with_user(self.portal_user).search([("abc_class", "=", "A")])
 
     def test_report_not_for_portal(self):
+        """The account plan report is for key account users: only they get it in the Print
+        menu, and only they can render it (the others cannot read the plans)."""
         report = self.env.ref("key_account_mgmt.action_report_kam_account_plan")
-        self.assertFalse(self.portal_user.groups_id & report.groups_id)
+        kam_user = self.env.ref("key_account_mgmt.group_kam_user")
+        self.assertEqual(report.groups_id, kam_user)
+        internal = new_test_user(self.env, login="kam_internal", groups="base.group_user")
+        self.assertFalse(internal.has_group("key_account_mgmt.group_kam_user"))
+        self.assertTrue(self.salesperson.has_group("key_account_mgmt.group_kam_user"))
+
+        def printable(user):
+            bindings = (
+                self.env["ir.actions.actions"].with_user(user).get_bindings("kam.account.plan")
+            )
+            return report.id in [action["id"] for action in bindings.get("report", [])]
+
+        self.assertTrue(printable(self.salesperson))
+        self.assertTrue(printable(self.manager))
+        self.assertFalse(printable(internal))
+        self.assertFalse(printable(self.portal_user))
+
+        Report = self.env["ir.actions.report"]
+        html, _ = Report.with_user(self.salesperson)._render_qweb_html(
+            report.report_name, self.plan_mine.ids
+        )
+        self.assertIn("Oma Oy", html.decode())
+        for user in (internal, self.portal_user):
+            for render in ("_render_qweb_html", "_render_qweb_pdf"):
+                with self.assertRaises(Exception) as caught:
+                    getattr(Report.with_user(user), render)(report.report_name, self.plan_mine.ids)
+                error = caught.exception
+                # The template engine wraps the error of the plan it could not read.
+                if isinstance(error, QWebException):
+                    error = error.__cause__
+                self.assertIsInstance(error, AccessError, (user.login, render))
