@@ -79,8 +79,9 @@ class CustomerKpiSnapshot(models.Model):
     @api.model
     def _build_months(self, start, end, companies):
         """Delete and rebuild the rows of every month from ``start`` (a 1st) to ``end``
-        (excluded) of ``companies``, one row per month, company, customer, salesperson and
-        team. Returns the number of rows written."""
+        (excluded) of ``companies``, one row per month, company, customer and salesperson;
+        its team is the team of the customer's salesperson at build time. Returns the number
+        of rows written."""
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(
@@ -93,7 +94,7 @@ class CustomerKpiSnapshot(models.Model):
 WITH inv AS (
     SELECT date_trunc('month', aml.date)::date AS month,
            aml.company_id, p.commercial_partner_id AS partner_id,
-           am.invoice_user_id AS user_id, am.team_id,
+           am.invoice_user_id AS user_id,
            SUM(-aml.balance) AS revenue,
            SUM(-aml.balance - COALESCE(
                aml.score_cost,
@@ -110,12 +111,12 @@ WITH inv AS (
        AND am.move_type IN ('out_invoice', 'out_refund')
        AND aml.company_id = ANY(%(companies)s)
        AND aml.date >= %(start)s AND aml.date < %(end)s
-  GROUP BY 1, 2, 3, 4, 5
+  GROUP BY 1, 2, 3, 4
 ),
 meet AS (
     SELECT date_trunc('month', ev.start)::date AS month, u.company_id,
            p.commercial_partner_id AS partner_id, ev.user_id,
-           u.sale_team_id AS team_id, 0 AS revenue, 0 AS margin, 0 AS invoices,
+           0 AS revenue, 0 AS margin, 0 AS invoices,
            COUNT(DISTINCT ev.id) AS meetings, 0 AS won, 0 AS lost
       FROM calendar_event ev
       JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = ev.id
@@ -130,11 +131,11 @@ meet AS (
            SELECT 1 FROM res_users own
             WHERE own.partner_id = p.commercial_partner_id AND NOT own.share
        )
-  GROUP BY 1, 2, 3, 4, 5
+  GROUP BY 1, 2, 3, 4
 ),
 orders AS (
     SELECT date_trunc('month', so.date_order)::date AS month, so.company_id,
-           p.commercial_partner_id AS partner_id, so.user_id, so.team_id,
+           p.commercial_partner_id AS partner_id, so.user_id,
            0 AS revenue, 0 AS margin, 0 AS invoices, 0 AS meetings,
            COUNT(*) FILTER (WHERE so.state = 'sale') AS won,
            COUNT(*) FILTER (WHERE so.state = 'cancel') AS lost
@@ -143,26 +144,33 @@ orders AS (
      WHERE so.company_id = ANY(%(companies)s)
        AND so.date_order >= %(start)s AND so.date_order < %(end)s
        AND so.state IN ('sale', 'cancel')
-  GROUP BY 1, 2, 3, 4, 5
+  GROUP BY 1, 2, 3, 4
 ),
 total AS (
-    SELECT month, company_id, partner_id, user_id, team_id,
+    SELECT month, company_id, partner_id, user_id,
            SUM(revenue) AS revenue, SUM(margin) AS margin, SUM(invoices) AS invoices,
            SUM(meetings) AS meetings, SUM(won) AS won, SUM(lost) AS lost
       FROM (SELECT * FROM inv UNION ALL SELECT * FROM meet UNION ALL SELECT * FROM orders) u
-  GROUP BY 1, 2, 3, 4, 5
+  GROUP BY 1, 2, 3, 4
 )
 INSERT INTO customer_kpi_snapshot (
     month, company_id, currency_id, partner_id, user_id, team_id, revenue, margin,
     invoice_count, meeting_count, quotation_confirmed_count, quotation_cancelled_count,
     hit_rate, create_uid, create_date, write_uid, write_date
 )
-SELECT t.month, t.company_id, c.currency_id, t.partner_id, t.user_id, t.team_id,
+SELECT t.month, t.company_id, c.currency_id, t.partner_id, t.user_id, team.id,
        ROUND(t.revenue, 2), ROUND(t.margin, 2), t.invoices, t.meetings, t.won, t.lost,
        CASE WHEN t.won + t.lost > 0 THEN ROUND(t.won * 100.0 / (t.won + t.lost), 2) ELSE 0 END,
        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
   FROM total t
   JOIN res_company c ON c.id = t.company_id
+  -- One team per customer and month, whatever team the invoice, meeting or quotation
+  -- carries: the team of the customer's salesperson now, or (customer without salesperson)
+  -- the team of the row's salesperson; a team of another company is left out.
+  JOIN res_partner cp ON cp.id = t.partner_id
+  LEFT JOIN res_users owner ON owner.id = COALESCE(cp.user_id, t.user_id)
+  LEFT JOIN crm_team team ON team.id = owner.sale_team_id
+                         AND (team.company_id IS NULL OR team.company_id = t.company_id)
 """,
             {"companies": companies.ids, "start": start, "end": end, "uid": self.env.uid},
         )

@@ -75,8 +75,9 @@ class CustomerScore(models.Model):
         string="Average Days Late",
         digits=(16, 1),
         readonly=True,
-        help="Amount-weighted average of the days between due date and full payment of the "
-        "invoices of the last 12 months that are fully paid; paying early counts as 0.",
+        help="Amount-weighted average of the days past the due date of the invoices of the "
+        "last 12 months: up to the full payment for paid ones, up to the scoring date for open "
+        "or partly paid ones; not yet due or paid early counts as 0.",
     )
     share_of_company_revenue = fields.Float(
         string="Share of Company Revenue (%)", digits=(16, 2), readonly=True

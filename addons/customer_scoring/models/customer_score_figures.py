@@ -229,23 +229,28 @@ gaps AS (
   GROUP BY partner_id
 ),
 late AS (
+    -- Every receivable line of the window's invoices, paid or not: a line reconciled in
+    -- full by the scoring date is late up to its last reconciliation, an open or partly
+    -- paid one up to the scoring date (not yet due: 0 days).
     SELECT p.commercial_partner_id AS partner_id,
-           SUM(GREATEST(pay.paid_date - aml.date_maturity, 0) * aml.balance)
+           SUM(GREATEST(
+                   CASE WHEN aml.reconciled AND pay.paid_date <= %(date)s THEN pay.paid_date
+                        ELSE %(date)s::date END
+                   - aml.date_maturity, 0) * aml.balance)
                / NULLIF(SUM(aml.balance), 0) AS days_late
       FROM account_move_line aml
       JOIN account_move am ON am.id = aml.move_id
       JOIN account_account acc ON acc.id = aml.account_id
       JOIN res_partner p ON p.id = aml.partner_id
-      JOIN LATERAL (
+      LEFT JOIN LATERAL (
           SELECT MAX(apr.max_date) AS paid_date
             FROM account_partial_reconcile apr
            WHERE apr.debit_move_id = aml.id
-      ) pay ON pay.paid_date IS NOT NULL
+      ) pay ON aml.reconciled
      WHERE aml.company_id = %(company)s
        AND aml.parent_state = 'posted'
        AND am.move_type = 'out_invoice'
        AND acc.account_type = 'asset_receivable'
-       AND aml.reconciled
        AND aml.balance > 0
        AND aml.date_maturity IS NOT NULL
        AND aml.date BETWEEN %(s12)s AND %(date)s

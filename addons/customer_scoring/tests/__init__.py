@@ -5,6 +5,8 @@ from . import test_security
 from . import test_kpi
 from . import test_score_rules
 from . import test_kpi_history
+from . import test_late_payment
+from . import test_kpi_team
 from . import test_settings_access
 from . import test_tour_settings
 from . import test_tour_accountant

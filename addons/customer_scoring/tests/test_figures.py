@@ -30,8 +30,10 @@ class TestFigures(ScoringCommon):
         self.assertEqual(row.recency_days, 41)
         # Gaps between invoice dates 1, 252, 71 days -> median 71.
         self.assertEqual(row.median_gap_days, 71.0)
-        # Due 2025-03-10, paid 2025-03-20.
-        self.assertEqual(row.avg_days_late, 10.0)
+        # Weighted by the invoice amounts (1000, 400, 50; same tax on all): due 2025-03-10
+        # paid 2025-03-20 (10 days), the contact's due 2025-05-20 and 2024-07-01 still open
+        # on 2025-06-30 (41 and 364 days): (1000 x 10 + 400 x 41 + 50 x 364) / 1450 = 30.8.
+        self.assertEqual(row.avg_days_late, 30.8)
         self.assertEqual(row.lifecycle_stage, "active")
         self.assertEqual(row.date_computed, AS_OF)
         self.assertEqual(row.currency_id, self.company.currency_id)
@@ -105,14 +107,14 @@ class TestFigures(ScoringCommon):
         # the largest buyer: size 1), frequency and margin % (47.2 vs 40): 30 + 15 + 15
         # -> 33.33 + 16.67 + 16.67. Growth +316 % (capped at 1) on a previous year of 300,
         # against the median buyer's 675: 0.5 + 0.5 * 300 / 675 = 0.7222 -> 8.02.
-        # Recency 10 * (1 - 41/365) -> 9.86; payment 10 * (1 - 10/60) -> 9.26.
-        self.assertEqual(parts, [33.33, 8.02, 16.67, 16.67, 9.86, 9.26, 0.0])
-        self.assertEqual(row.score, 93.81)
+        # Recency 10 * (1 - 41/365) -> 9.86; payment 10 * (1 - 30.8/60) -> 5.41.
+        self.assertEqual(parts, [33.33, 8.02, 16.67, 16.67, 9.86, 5.41, 0.0])
+        self.assertEqual(row.score, 89.96)
         self.assertFalse(row.score_evaluative_rated)
         self.assertIn("Revenue 12 months", row.score_explanation)
         self.assertIn("not rated yet, left out", row.score_explanation)
         self.assertIn("33.33 of 33.33 points", row.score_explanation)
-        self.assertIn("93.81", row.score_explanation)
+        self.assertIn("89.96", row.score_explanation)
         self.assertEqual(self.row(self.gamma).score, 0.0)
 
     def test_invoices_counted_opens_the_summed_lines(self):
