@@ -358,9 +358,7 @@ class ResPartner(models.Model):
                 )
             else:
                 lines.append(
-                    self.env._(
-                        "Class %(final)s = the computed class.", final=partner.abc_class
-                    )
+                    self.env._("Class %(final)s = the computed class.", final=partner.abc_class)
                 )
             if partner.abc_class_reason:
                 lines.append(partner.abc_class_reason)
