@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from .common import KamCase
 
 SUPERSEDED = "Superseded by the merge"
+PROPOSAL_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_class_proposal"
 
 
 class TestPartnerMerge(KamCase):
@@ -101,6 +102,20 @@ class TestPartnerMerge(KamCase):
         self.assertEqual(older.partner_id, survivor)
         self.assertEqual(older.state, "rejected")
         self.assertIn(SUPERSEDED, older.decision_note)
+        # One approval to-do per company, for the proposal that still waits.
+        approvals = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", survivor.id),
+                ("activity_type_id", "=", self.env.ref(PROPOSAL_ACTIVITY).id),
+            ]
+        )
+        self.assertEqual(
+            sorted(activity.kam_company_id.name for activity in approvals),
+            sorted([self.company.name, self.company2.name]),
+        )
+        approval2 = approvals.filtered(lambda a: a.kam_company_id == self.company2)
+        self.assertIn("class C", approval2.summary, "the to-do of the proposal kept")
 
     def test_merge_without_destination_uses_odoos_choice(self):
         survivor, duplicate = self._setup_pair()

@@ -4,6 +4,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.kam_activity import in_lang_of
+from ..models.kam_class_proposal import ACTIVITY_TYPE as PROPOSAL_ACTIVITY
 from ..models.res_partner import CLASS_FIELDS
 
 
@@ -37,6 +38,44 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         super()._update_foreign_keys(src_partners, dst_partner)
         self._kam_merge_pending_proposals(src_partners, dst_partner)
 
+    def _update_reference_fields(self, src_partners, dst_partner):
+        super()._update_reference_fields(src_partners, dst_partner)
+        self._kam_merge_approval_todos(src_partners, dst_partner)
+
+    def _kam_merge_approval_todos(self, src_partners, dst_partner):
+        """One approval to-do per company on the survivor (Odoo has just moved the
+        duplicates' to-dos to it): the most recent stays, for the proposal that still
+        waits; the others are marked done with the note of the superseded proposals."""
+        approvals = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", dst_partner.id),
+                    ("activity_type_id", "=", self.env.ref(PROPOSAL_ACTIVITY).id),
+                ],
+                order="create_date desc, id desc",
+            )
+        )
+        kept = set()
+        for approval in approvals:
+            company = approval.kam_company_id
+            if company in kept:
+                # Done activities are deleted: read the company before.
+                approval.action_feedback(
+                    feedback=self._kam_superseded_note(src_partners, dst_partner)
+                )
+            kept.add(company)
+
+    def _kam_superseded_note(self, src_partners, dst_partner):
+        return in_lang_of(self, self.env.user).env._(
+            "Superseded by the merge of %(duplicates)s into %(partner)s: the most recent "
+            "proposal waiting for approval was kept.",
+            duplicates=", ".join(src_partners.sudo().mapped("display_name")),
+            partner=dst_partner.sudo().display_name,
+        )
+
     def _update_values(self, src_partners, dst_partner):
         # The class columns are merged below, for every company at once: Odoo's write of
         # the current company's values must neither turn them into a manual override
@@ -62,12 +101,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             seen.add(proposal.company_id)
         if not superseded:
             return
-        note = in_lang_of(self, self.env.user).env._(
-            "Superseded by the merge of %(duplicates)s into %(partner)s: the most recent "
-            "proposal waiting for approval was kept.",
-            duplicates=", ".join(src_partners.sudo().mapped("display_name")),
-            partner=dst_partner.sudo().display_name,
-        )
+        note = self._kam_superseded_note(src_partners, dst_partner)
         superseded.write(
             {
                 "state": "rejected",
