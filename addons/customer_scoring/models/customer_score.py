@@ -450,6 +450,9 @@ class CustomerScore(models.Model):
                 scorer._compute_batch(run.company_id, batch, run.date)
                 run.write({"last_partner_id": batch[-1], "done_count": run.done_count + len(batch)})
             else:
+                # As a button run does: archived customers leave before the shares and
+                # ranks are taken over the company's rows.
+                scorer._drop_archived_rows(run.company_id)
                 scorer._finalize_company(run.company_id, run.date)
                 run.write({"state": "done", "date_done": fields.Datetime.now()})
         done = sum(runs.mapped("done_count"))

@@ -83,8 +83,9 @@ class CustomerScoreFigures(models.AbstractModel):
 
     @api.model
     def _drop_archived_rows(self, company):
-        """A full run no longer scores archived customers: their last row would otherwise
-        stay as if it were current (and keep feeding the class rule)."""
+        """A full run (button or scheduled action) no longer scores archived customers:
+        their last row would otherwise stay as if it were current (and keep feeding the
+        shares, ranks and class rule)."""
         self.env.cr.execute(
             """DELETE FROM customer_score s
                 USING res_partner p

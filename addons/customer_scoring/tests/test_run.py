@@ -147,6 +147,26 @@ class TestRun(MainInvoicesCase):
         # Other customers keep their rows.
         self.assertEqual(len(self.row(self.beta)), 1)
 
+    def test_scheduled_run_drops_archived_customers_too(self):
+        """The scheduled action and the button give the same rows: an archived customer's
+        last row leaves both, before the company-wide shares and ranks are taken."""
+        Score = self.env["customer.score"]
+        Score.compute_scores(companies=self.company, date=AS_OF)
+        self.alpha.action_archive()
+        with freeze_time(AS_OF):
+            remaining, calls = 1, 0
+            while remaining and calls < 50:
+                remaining = Score._cron_compute_scores(batch_size=2)
+                calls += 1
+        self.assertEqual(remaining, 0)
+        self.assertFalse(self.row(self.alpha))
+        by_cron = self._snapshot()
+        self.assertAlmostEqual(
+            sum(row["share_of_company_revenue"] for row in by_cron), 100.0, places=1
+        )
+        Score.compute_scores(companies=self.company, date=AS_OF)
+        self.assertEqual(self._snapshot(), by_cron)
+
     def test_window_edges(self):
         Score = self.env["customer.score"]
         # As of 2025-07-01 the 12 months start 2024-07-02: the 2024-07-01 invoice drops out.
