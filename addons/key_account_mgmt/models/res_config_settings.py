@@ -118,50 +118,14 @@ class KamManagerSettingsMixin(models.AbstractModel):
         }
 
 
-class KamSettings(models.TransientModel):
-    _name = "kam.settings"
-    _inherit = "kam.manager.settings.mixin"
-    _description = "Key account settings of a company"
+class KamClassSettingsFields(models.AbstractModel):
+    """The class and key-account settings of a company as fields of a settings screen,
+    declared once for the manager's screen and for Odoo's Settings page."""
 
-    _kam_settings_group = "key_account_mgmt.group_kam_manager"
+    _name = "kam.class.settings.fields"
+    _description = "Key account settings of a company (fields)"
 
-    kam_a_min_turnover = fields.Monetary(related="company_id.kam_a_min_turnover", readonly=False)
-    kam_b_min_turnover = fields.Monetary(related="company_id.kam_b_min_turnover", readonly=False)
-    kam_a_min_installers = fields.Integer(related="company_id.kam_a_min_installers", readonly=False)
-    kam_b_min_installers = fields.Integer(related="company_id.kam_b_min_installers", readonly=False)
-    kam_a_min_purchases = fields.Monetary(related="company_id.kam_a_min_purchases", readonly=False)
-    kam_b_min_purchases = fields.Monetary(related="company_id.kam_b_min_purchases", readonly=False)
-    kam_class_rule_mode = fields.Selection(
-        related="company_id.kam_class_rule_mode", readonly=False, required=True
-    )
-    kam_class_approver_id = fields.Many2one(
-        related="company_id.kam_class_approver_id", readonly=False
-    )
-    kam_key_account_min_criteria = fields.Integer(
-        related="company_id.kam_key_account_min_criteria", readonly=False
-    )
-    kam_overserved_meeting_factor = fields.Float(
-        related="company_id.kam_overserved_meeting_factor", readonly=False
-    )
-    kam_overserved_hours_b = fields.Float(
-        related="company_id.kam_overserved_hours_b", readonly=False
-    )
-    kam_overserved_hours_c = fields.Float(
-        related="company_id.kam_overserved_hours_c", readonly=False
-    )
-
-    @api.depends("company_id")
-    def _compute_display_name(self):
-        for settings in self:
-            settings.display_name = self.env._(
-                "Key account settings of %(company)s", company=settings.company_id.name
-            )
-
-
-class ResConfigSettings(models.TransientModel):
-    _name = "res.config.settings"
-    _inherit = ["res.config.settings", "kam.company.settings.mixin"]
-
+    company_id = fields.Many2one("res.company")
     kam_currency_id = fields.Many2one(related="company_id.currency_id", string="KAM Currency")
     kam_a_min_turnover = fields.Monetary(
         related="company_id.kam_a_min_turnover", readonly=False, currency_field="kam_currency_id"
@@ -195,6 +159,26 @@ class ResConfigSettings(models.TransientModel):
     kam_overserved_hours_c = fields.Float(
         related="company_id.kam_overserved_hours_c", readonly=False
     )
+
+
+class KamSettings(models.TransientModel):
+    _name = "kam.settings"
+    _inherit = ["kam.class.settings.fields", "kam.manager.settings.mixin"]
+    _description = "Key account settings of a company"
+
+    _kam_settings_group = "key_account_mgmt.group_kam_manager"
+
+    @api.depends("company_id")
+    def _compute_display_name(self):
+        for settings in self:
+            settings.display_name = self.env._(
+                "Key account settings of %(company)s", company=settings.company_id.name
+            )
+
+
+class ResConfigSettings(models.TransientModel):
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "kam.company.settings.mixin", "kam.class.settings.fields"]
 
     def _kam_company_settings_fields(self):
         return (*super()._kam_company_settings_fields(), *KAM_SETTINGS_FIELDS)
