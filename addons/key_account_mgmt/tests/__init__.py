@@ -8,7 +8,6 @@ from . import test_key_accounts
 from . import test_security
 from . import test_views
 from . import test_followup
-from . import test_review_fixes
 from . import test_tour_smoke
 from . import test_salesperson_edit
 from . import test_plan_report

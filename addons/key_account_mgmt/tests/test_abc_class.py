@@ -6,7 +6,7 @@ from .common import KamCase
 
 @tagged("post_install", "-at_install")
 class TestCriteriaRule(KamCase):
-    """Seed-004 criteria rule with the default thresholds of DOMAIN.md:
+    """The criteria rule with the default thresholds:
     A: turnover > 20 M, installers > 50, purchases > 200 k;
     B: turnover > 10 M, installers > 20, purchases > 100 k; else C."""
 

@@ -212,3 +212,26 @@ class TestAccountPlan(KamCase):
         self.plan.action_activate()
         self.account.invalidate_recordset(["kam_current_plan_id"])
         self.assertEqual(self.account.kam_current_plan_id, self.plan)
+
+
+@tagged("post_install", "-at_install")
+class TestPlanBatchConstraint(KamCase):
+    def test_two_active_plans_in_one_batch_refused(self):
+        account = self._customer("Erä Oy", is_key_account=True)
+        other = self._customer("Toinen Erä Oy", is_key_account=True)
+        Plan = self.env["kam.account.plan"]
+        plans = Plan.create(
+            [
+                {"name": "P1", "partner_id": account.id},
+                {"name": "P2", "partner_id": account.id},
+                {"name": "Q1", "partner_id": other.id},
+            ]
+        )
+        with self.assertRaises(ValidationError):
+            plans.write({"state": "active"})
+        self.assertEqual(set(plans.mapped("state")), {"draft"})
+        # One per account and company is fine, also in one batch; another company too.
+        (plans[0] | plans[2]).write({"state": "active"})
+        plans[1].company_id = self.company2
+        plans[1].state = "active"
+        self.assertEqual(plans.mapped("state"), ["active", "active", "active"])

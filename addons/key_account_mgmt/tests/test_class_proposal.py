@@ -144,3 +144,34 @@ class TestClassProposal(KamCase):
             proposal.approver_id.has_group("key_account_mgmt.group_kam_manager"),
             proposal.approver_id.name,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestProposalDecisionFields(KamCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._customer("Päätös Oy", turnover=15_000_000, installers=30)
+        cls.proposal = (
+            cls.env["kam.class.proposal"]
+            .with_user(cls.salesperson)
+            .create({"partner_id": cls.customer.id, "proposed_class": "A", "reason": "Big"})
+        )
+
+    def test_proposer_cannot_approve_by_writing(self):
+        as_sales = self.proposal.with_user(self.salesperson)
+        with self.assertRaises(UserError):
+            as_sales.write({"state": "approved"})
+        with self.assertRaises(UserError):
+            as_sales.write({"decided_by_id": self.salesperson.id})
+        self.assertEqual(self.proposal.state, "pending")
+        self.assertFalse(self.proposal.decided_by_id)
+        self.assertNotEqual(self.customer.abc_class, "A")
+
+    def test_proposer_edits_reason_while_pending_only(self):
+        self.proposal.with_user(self.salesperson).write({"reason": "Hospital project won"})
+        self.assertEqual(self.proposal.reason, "Hospital project won")
+        self.proposal.with_user(self.manager).action_reject()
+        with self.assertRaises(UserError):
+            self.proposal.with_user(self.salesperson).write({"reason": "Please"})
+        self.assertEqual(self.proposal.reason, "Hospital project won")

@@ -232,3 +232,11 @@ class TestCompanyIsolation(KamCase):
         ).action_mark_reviewed()
         Partner._cron_kam_swot_overdue()
         self.assertFalse(activity.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestServiceLevelCompanies(KamCase):
+    def test_second_company_rows_hidden_from_single_company_user(self):
+        levels = self.env["kam.service.level"].with_user(self.salesperson2).search([])
+        self.assertEqual(levels.company_id, self.company)
+        self.assertEqual(len(levels), 3)

@@ -114,7 +114,7 @@ class TestMeetingTargets(KamCase):
         self.assertEqual(Target.search_count([]), count)
 
     def test_new_stakeholder_group_target(self):
-        """Seed 003: a reseller wants 3 planning meetings a year: data, not code."""
+        """A reseller wants 3 planning meetings a year: data, not code."""
         planning = self.env["kam.stakeholder.group"].create({"name": "Planning"})
         self.env["kam.meeting.target"].create(
             {
