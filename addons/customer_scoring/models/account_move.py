@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .customer_score import CUSTOMER_MOVE_TYPES
+from ..tools.revenue_lines import CUSTOMER_MOVE_TYPES, PRODUCT_LINE, line_cost
 
 
 class AccountMove(models.Model):
@@ -63,18 +63,13 @@ class AccountMoveLine(models.Model):
             line.score_revenue = -line.balance
 
     def _score_freeze_cost(self):
-        """Store the product cost of posted customer invoice lines (one UPDATE)."""
-        values = []
-        for line in self:
-            if line.display_type != "product" or not line.product_id:
-                continue
-            product = line.product_id.with_company(line.company_id)
-            unit_cost = product.standard_price
-            if line.product_uom_id and line.product_uom_id != product.uom_id:
-                unit_cost = product.uom_id._compute_price(unit_cost, line.product_uom_id)
-            sign = -1 if line.move_id.move_type == "out_refund" else 1
-            cost = line.company_currency_id.round(sign * line.quantity * unit_cost)
-            values.append((line.id, cost))
+        """Store the cost of goods of posted customer invoice lines (one UPDATE), as defined
+        in ``tools/revenue_lines.py``."""
+        values = [
+            (line.id, line_cost(line))
+            for line in self
+            if line.display_type == PRODUCT_LINE and line.product_id
+        ]
         if not values:
             return
         ids, costs = zip(*values, strict=True)

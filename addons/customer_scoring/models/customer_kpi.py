@@ -2,6 +2,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools.revenue_lines import CUSTOMER_INVOICE, line_cost_sql, revenue_line_where_sql
 
 
 class CustomerKpiSnapshot(models.Model):
@@ -90,25 +93,20 @@ class CustomerKpiSnapshot(models.Model):
             [start, end, companies.ids],
         )
         cr.execute(
-            """
+            SQL(
+                """
 WITH inv AS (
     SELECT date_trunc('month', aml.date)::date AS month,
            aml.company_id, p.commercial_partner_id AS partner_id,
            am.invoice_user_id AS user_id,
            SUM(-aml.balance) AS revenue,
-           SUM(-aml.balance - COALESCE(
-               aml.score_cost,
-               CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
-               * COALESCE(aml.quantity, 0)
-               * COALESCE((pp.standard_price ->> aml.company_id::text)::numeric, 0))) AS margin,
-           COUNT(DISTINCT aml.move_id) FILTER (WHERE am.move_type = 'out_invoice') AS invoices,
+           SUM(-aml.balance - %(cost)s) AS margin,
+           COUNT(DISTINCT aml.move_id) FILTER (WHERE am.move_type = %(invoice)s) AS invoices,
            0 AS meetings, 0 AS won, 0 AS lost
       FROM account_move_line aml
       JOIN account_move am ON am.id = aml.move_id
       JOIN res_partner p ON p.id = aml.partner_id
-      LEFT JOIN product_product pp ON pp.id = aml.product_id
-     WHERE aml.parent_state = 'posted' AND aml.display_type = 'product'
-       AND am.move_type IN ('out_invoice', 'out_refund')
+     WHERE %(revenue_lines)s
        AND aml.company_id = ANY(%(companies)s)
        AND aml.date >= %(start)s AND aml.date < %(end)s
   GROUP BY 1, 2, 3, 4
@@ -172,7 +170,14 @@ SELECT t.month, t.company_id, c.currency_id, t.partner_id, t.user_id, team.id,
   LEFT JOIN crm_team team ON team.id = owner.sale_team_id
                          AND (team.company_id IS NULL OR team.company_id = t.company_id)
 """,
-            {"companies": companies.ids, "start": start, "end": end, "uid": self.env.uid},
+                companies=companies.ids,
+                start=start,
+                end=end,
+                uid=self.env.uid,
+                cost=line_cost_sql("aml", "am"),
+                revenue_lines=revenue_line_where_sql("aml", "am"),
+                invoice=CUSTOMER_INVOICE,
+            )
         )
         count = cr.rowcount
         self.env.invalidate_all()

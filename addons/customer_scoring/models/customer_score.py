@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date, split_every
 
+from ..tools.revenue_lines import revenue_line_domain
 from . import score_rules
 from .customer_score_figures import (  # noqa: F401 (imported from here by other files)
     CUSTOMER_MOVE_TYPES,
@@ -171,15 +172,12 @@ class CustomerScore(models.Model):
         """Domain of the journal items summed into ``revenue_12m`` of this row."""
         self.ensure_one()
         windows = self._get_windows(self.date_computed or fields.Date.context_today(self))
-        return [
-            ("company_id", "=", self.company_id.id),
-            ("parent_state", "=", "posted"),
-            ("display_type", "=", "product"),
-            ("move_id.move_type", "in", CUSTOMER_MOVE_TYPES),
-            ("partner_id.commercial_partner_id", "=", self.partner_id.id),
-            ("date", ">=", windows["start_12m"]),
-            ("date", "<=", windows["date"]),
-        ]
+        return revenue_line_domain(
+            company_ids=self.company_id.ids,
+            date_from=windows["start_12m"],
+            date_to=windows["date"],
+            partner_ids=self.partner_id.ids,
+        )
 
     def action_open_invoice_lines(self):
         """Open exactly the journal items summed into ``revenue_12m``, all on one page (so

@@ -7,6 +7,15 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..tools.revenue_lines import (  # noqa: F401 (CUSTOMER_MOVE_TYPES: imported from here)
+    CUSTOMER_INVOICE,
+    CUSTOMER_MOVE_TYPES,
+    CUSTOMER_REFUND,
+    POSTED,
+    line_cost_sql,
+    revenue_line_where_sql,
+)
+
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
     ("new", "New"),
@@ -15,7 +24,6 @@ LIFECYCLE_STAGES = [
     ("lost", "Lost"),
 ]
 VALUE_CLASSES = [("AAA", "AAA"), ("AA", "AA"), ("A", "A"), ("B", "B"), ("C", "C")]
-CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
 # Columns of a score row computed per customer from its journal items ...
 ROW_COLUMNS = (
     "partner_id",
@@ -159,24 +167,6 @@ class CustomerScoreFigures(models.AbstractModel):
     # Per batch: figures straight from the journal items, written in one upsert
     # ------------------------------------------------------------------
     @api.model
-    def _cost_sql(self, company):
-        """Cost of the goods of one invoice line, signed like its revenue.
-
-        Preferred: ``score_cost`` frozen on the line when it was posted (stable history).
-        Fallback for lines posted before this module or written outside the ORM: the
-        product's current cost for the company times the quantity.
-        """
-        return SQL(
-            """COALESCE(
-                   aml.score_cost,
-                   CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
-                   * COALESCE(aml.quantity, 0)
-                   * COALESCE((pp.standard_price ->> %(company)s)::numeric, 0)
-               )""",
-            company=str(company.id),
-        )
-
-    @api.model
     def _aggregate_sql(self, company, date, partner_ids=None):
         """One set-based query: the figures of every commercial partner of ``company``
         (or only of ``partner_ids``) from the journal items, one row per partner."""
@@ -198,11 +188,8 @@ WITH moves AS MATERIALIZED (
       FROM account_move_line aml
       JOIN account_move am ON am.id = aml.move_id
       JOIN res_partner p ON p.id = aml.partner_id
-      LEFT JOIN product_product pp ON pp.id = aml.product_id
      WHERE aml.company_id = %(company)s
-       AND aml.parent_state = 'posted'
-       AND aml.display_type = 'product'
-       AND am.move_type IN ('out_invoice', 'out_refund')
+       AND %(revenue_lines)s
        AND aml.date <= %(date)s
        %(partner_filter)s
   GROUP BY p.commercial_partner_id, aml.move_id, am.move_type, aml.date
@@ -212,10 +199,10 @@ money AS (
            SUM(revenue) FILTER (WHERE date >= %(s12)s) AS rev12,
            SUM(revenue) FILTER (WHERE date BETWEEN %(s_prev)s AND %(e_prev)s) AS rev_prev,
            SUM(cost) FILTER (WHERE date >= %(s12)s) AS cost12,
-           COUNT(*) FILTER (WHERE date >= %(s12)s AND move_type = 'out_invoice') AS inv12,
-           COUNT(*) FILTER (WHERE date >= %(s12)s AND move_type = 'out_refund') AS ref12,
-           MIN(date) FILTER (WHERE move_type = 'out_invoice') AS first_date,
-           MAX(date) FILTER (WHERE move_type = 'out_invoice') AS last_date
+           COUNT(*) FILTER (WHERE date >= %(s12)s AND move_type = %(invoice)s) AS inv12,
+           COUNT(*) FILTER (WHERE date >= %(s12)s AND move_type = %(refund)s) AS ref12,
+           MIN(date) FILTER (WHERE move_type = %(invoice)s) AS first_date,
+           MAX(date) FILTER (WHERE move_type = %(invoice)s) AS last_date
       FROM moves
   GROUP BY partner_id
 ),
@@ -224,7 +211,7 @@ gaps AS (
       FROM (
           SELECT partner_id, date - LAG(date) OVER (PARTITION BY partner_id ORDER BY date) AS gap
             FROM (SELECT DISTINCT partner_id, date FROM moves
-                   WHERE move_type = 'out_invoice') d
+                   WHERE move_type = %(invoice)s) d
       ) g
      WHERE gap IS NOT NULL
   GROUP BY partner_id
@@ -249,8 +236,8 @@ late AS (
            WHERE apr.debit_move_id = aml.id
       ) pay ON aml.reconciled
      WHERE aml.company_id = %(company)s
-       AND aml.parent_state = 'posted'
-       AND am.move_type = 'out_invoice'
+       AND aml.parent_state = %(posted)s
+       AND am.move_type = %(invoice)s
        AND acc.account_type = 'asset_receivable'
        AND aml.balance > 0
        AND aml.date_maturity IS NOT NULL
@@ -264,7 +251,11 @@ SELECT m.partner_id, m.rev12, m.rev_prev, m.cost12, m.inv12, m.ref12, m.first_da
   LEFT JOIN gaps g ON g.partner_id = m.partner_id
   LEFT JOIN late l ON l.partner_id = m.partner_id
 """,
-            cost=self._cost_sql(company),
+            cost=line_cost_sql("aml", "am"),
+            revenue_lines=revenue_line_where_sql("aml", "am"),
+            invoice=CUSTOMER_INVOICE,
+            refund=CUSTOMER_REFUND,
+            posted=POSTED,
             partner_filter=partner_filter,
             company=company.id,
             date=windows["date"],

@@ -1,6 +1,13 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..tools.revenue_lines import (
+    CUSTOMER_INVOICE,
+    line_cost_sql,
+    line_sign_sql,
+    revenue_line_where_sql,
+)
+
 
 class CustomerRevenueReport(models.Model):
     """Revenue and margin per customer, product category, month and company (read-only)."""
@@ -38,27 +45,22 @@ SELECT MIN(aml.id) AS id,
        SUM(-aml.balance) AS revenue,
        SUM(l.cost) AS cost,
        SUM(-aml.balance - l.cost) AS margin,
-       SUM(CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END)
-           AS quantity,
-       COUNT(DISTINCT aml.move_id) FILTER (WHERE am.move_type = 'out_invoice') AS invoice_count
+       SUM(%(sign)s * aml.quantity) AS quantity,
+       COUNT(DISTINCT aml.move_id) FILTER (WHERE am.move_type = %(invoice)s) AS invoice_count
   FROM account_move_line aml
   JOIN account_move am ON am.id = aml.move_id
   JOIN res_partner p ON p.id = aml.partner_id
   LEFT JOIN product_product pp ON pp.id = aml.product_id
   LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-  CROSS JOIN LATERAL (
-      SELECT COALESCE(
-          aml.score_cost,
-          CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END * COALESCE(aml.quantity, 0)
-          * COALESCE((pp.standard_price ->> aml.company_id::text)::numeric, 0)
-      ) AS cost
-  ) l
- WHERE aml.parent_state = 'posted'
-   AND aml.display_type = 'product'
-   AND am.move_type IN ('out_invoice', 'out_refund')
+  CROSS JOIN LATERAL (SELECT %(cost)s AS cost) l
+ WHERE %(revenue_lines)s
  GROUP BY date_trunc('month', aml.date), aml.company_id, aml.company_currency_id,
           p.commercial_partner_id, pt.categ_id, am.invoice_user_id, am.team_id
-"""
+""",
+            sign=line_sign_sql("am"),
+            cost=line_cost_sql("aml", "am"),
+            revenue_lines=revenue_line_where_sql("aml", "am"),
+            invoice=CUSTOMER_INVOICE,
         )
 
     def init(self):

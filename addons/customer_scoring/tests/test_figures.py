@@ -1,5 +1,14 @@
-from odoo.tests import tagged
+from datetime import date
 
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from ..tools.revenue_lines import (
+    line_cost,
+    line_cost_sql,
+    revenue_line_domain,
+    revenue_line_where_sql,
+)
 from .common import AS_OF, ScoringCommon
 
 
@@ -201,3 +210,105 @@ class TestFigures(ScoringCommon):
             companies=self.company, partners=self.alpha, date=AS_OF
         )
         self.assertEqual(rows.cost_12m, 660.0)
+
+
+@tagged("post_install", "-at_install")
+class TestRevenueLines(ScoringCommon):
+    """One definition of the revenue lines and of their cost (tools/revenue_lines.py),
+    the same in the score rows, the monthly KPIs and the revenue report."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_main_invoices()
+        # Sold by the dozen, costed per unit (60): 2 dozens cost 1440, 1 dozen back -720.
+        cls.dozen = cls.env.ref("uom.product_uom_dozen")
+        cls.inv_dozen = cls._invoice(
+            cls.beta, "2025-06-02", [(cls.product_a, 2, 1000.0)], post=False
+        )
+        cls.refund_dozen = cls._invoice(
+            cls.beta, "2025-06-03", [(cls.product_a, 1, 1000.0)], move_type="out_refund", post=False
+        )
+        dozen_moves = cls.inv_dozen | cls.refund_dozen
+        dozen_moves.invoice_line_ids.write({"product_uom_id": cls.dozen.id, "price_unit": 1000.0})
+        dozen_moves.action_post()
+        cls.dozen_lines = dozen_moves.invoice_line_ids
+
+    def _sql_costs(self, lines):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT aml.id, %s FROM account_move_line aml
+                     JOIN account_move am ON am.id = aml.move_id
+                    WHERE aml.id = ANY(%s)""",
+                line_cost_sql("aml", "am"),
+                lines.ids,
+            )
+        )
+        return {line_id: float(cost) for line_id, cost in self.env.cr.fetchall()}
+
+    def test_cost_per_unit_of_the_line(self):
+        """Frozen at posting and costed without a frozen cost alike: quantity in the line's
+        unit times the product's cost converted to that unit, negative on a credit note."""
+        frozen = {line.id: line.score_cost for line in self.dozen_lines}
+        self.assertEqual(sorted(frozen.values()), [-720.0, 1440.0])
+        self.assertEqual({line.id: line_cost(line) for line in self.dozen_lines}, frozen)
+        self.env.cr.execute(
+            "UPDATE account_move_line SET score_cost = NULL WHERE id = ANY(%s)",
+            [self.dozen_lines.ids],
+        )
+        self.env.invalidate_all()
+        # Costed now with the same rule (12 units a dozen), not 2 x 60 and -1 x 60.
+        self.assertEqual(self._sql_costs(self.dozen_lines), frozen)
+        row = self.env["customer.score"].compute_scores(
+            companies=self.company, partners=self.beta, date=AS_OF
+        )
+        # Beta: the SEK invoice (100 EUR, cost 60), then 2000 - 1000 EUR of dozens.
+        self.assertEqual(row.revenue_12m, 1100.0)
+        self.assertEqual(row.cost_12m, 60.0 + 1440.0 - 720.0)
+        snapshots = self.env["customer.kpi.snapshot"].generate_snapshots(
+            month=date(2025, 6, 1), companies=self.company
+        )
+        june = snapshots.filtered(lambda s: s.partner_id == self.beta)
+        self.assertEqual((june.revenue, june.margin), (1000.0, 1000.0 - 720.0))
+        report = self.env["customer.revenue.report"].search(
+            [("partner_id", "=", self.beta.id), ("date", "=", date(2025, 6, 1))]
+        )
+        self.assertEqual(sum(report.mapped("cost")), 720.0)
+        self.assertEqual(sum(report.mapped("quantity")), 1.0)
+
+    def test_domain_and_sql_select_the_same_lines(self):
+        """The drill-down domain and the SQL of the figures select the same journal items:
+        product lines of posted customer invoices and credit notes only (no draft,
+        cancelled, tax or receivable line, no vendor bill)."""
+        bill = self._invoice(self.alpha, "2025-05-01", [(self.product_a, 1, 10.0)], "in_invoice")
+        Line = self.env["account.move.line"]
+        by_domain = Line.search(revenue_line_domain(company_ids=self.company.ids))
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT aml.id FROM account_move_line aml
+                     JOIN account_move am ON am.id = aml.move_id
+                    WHERE aml.company_id = %s AND %s""",
+                self.company.id,
+                revenue_line_where_sql("aml", "am"),
+            )
+        )
+        by_sql = Line.browse(row[0] for row in self.env.cr.fetchall())
+        self.assertEqual(set(by_sql.ids), set(by_domain.ids))
+        self.assertEqual(set(by_domain.mapped("display_type")), {"product"})
+        self.assertNotIn(bill, by_domain.move_id)
+        self.assertNotIn(self.inv_draft, by_domain.move_id)
+        self.assertNotIn(self.inv_cancel, by_domain.move_id)
+        self.assertIn(self.refund_alpha, by_domain.move_id)
+        self.assertIn(self.inv_dozen, by_domain.move_id)
+        # Partner and dates narrow it as the score row's drill-down does.
+        alpha_lines = Line.search(
+            revenue_line_domain(
+                company_ids=self.company.ids,
+                partner_ids=self.alpha.ids,
+                date_from=date(2024, 7, 1),
+                date_to=AS_OF,
+            )
+        )
+        self.assertEqual(-sum(alpha_lines.mapped("balance")), 1250.0)
