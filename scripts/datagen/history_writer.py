@@ -15,7 +15,8 @@ dropped or rebuilt (indexes and foreign keys stay: the demo is small).
 
 import time
 
-from .sql_writer import SqlWriter, _Copier
+from .copy_rows import Copier
+from .sql_writer import SqlWriter
 
 
 class HistoryWriter(SqlWriter):
@@ -45,7 +46,7 @@ class HistoryWriter(SqlWriter):
         self.partner_ids = {key: partner.id for key, partner in self.orm.partners.items()}
         self._allocate_ids()
         numbers = self._number_moves()
-        copier = _Copier(self.cr, self.log)
+        copier = Copier(self.cr, self.log, self.stamp)
         self._write_moves(copier, numbers)
         copier.close()
         self._fix_sequences()
