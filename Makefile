@@ -1,6 +1,6 @@
 # Run from the repository root. Prerequisites: Odoo 18.0 Community installed for python3,
 # PostgreSQL 15 (see README.md).
-.PHONY: demo test score lint format bench clean-db
+.PHONY: demo test score lint lint-oca format bench clean-db
 
 demo:  ## build (or reuse) the demo database kam_demo and serve it on 127.0.0.1:8069
 	bash scripts/demo.sh
@@ -14,6 +14,9 @@ score:  ## run the scoring by hand on kam_demo (DB=<name> for another database)
 lint:
 	ruff check addons tests scripts
 	ruff format --check addons tests scripts
+
+lint-oca:  ## OCA conformance (pylint-odoo, oca-checks-odoo-module, oca-checks-po; pinned in .pre-commit-config.yaml); FILES=<paths> narrows it
+	bash scripts/lint_oca.sh $(FILES)
 
 format:
 	ruff format addons tests scripts

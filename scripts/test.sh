@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: fresh test database with both add-ons, every test through pytest-odoo, then ruff.
+# `make test`: fresh test database with both add-ons, every test through pytest-odoo, then ruff
+# and the OCA linters (scripts/lint_oca.sh).
 # Fails (never skips) when Odoo 18.0 or PostgreSQL is missing.
 source "$(dirname "$0")/lib.sh"
 
@@ -38,4 +39,6 @@ log "ruff check"
 ruff check addons tests scripts
 log "ruff format --check"
 ruff format --check addons tests scripts
-log "All tests and checks passed in $(( $(date +%s) - start )) s: ${model_tests:-?} model tests, browser tours $tours, ruff clean"
+# OCA conformance: installs the pinned linters when missing, fails on any finding.
+bash "$ROOT/scripts/lint_oca.sh"
+log "All tests and checks passed in $(( $(date +%s) - start )) s: ${model_tests:-?} model tests, browser tours $tours, ruff and OCA linters clean"
