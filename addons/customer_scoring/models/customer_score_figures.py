@@ -2,8 +2,6 @@
 one set-based aggregate per company or batch, the per-customer columns and their upsert,
 and the passive-customer to-dos. Inherited by ``customer.score``."""
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -15,6 +13,7 @@ from ..tools.revenue_lines import (  # noqa: F401 (CUSTOMER_MOVE_TYPES: imported
     line_cost_sql,
     revenue_line_where_sql,
 )
+from .score_rules import lifecycle_stage_sql
 
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
@@ -319,13 +318,7 @@ SELECT f.partner_id AS partner_id, %(company)s AS company_id, %(currency)s AS cu
        COALESCE(%(date)s::date - f.last_date, 0) AS recency_days,
        ROUND(COALESCE(f.median_gap, 0)::numeric, 1) AS median_gap_days,
        ROUND(f.days_late::numeric, 1) AS avg_days_late,
-       CASE WHEN f.last_date IS NULL THEN 'prospect'
-            WHEN f.last_date < %(lost_before)s THEN 'lost'
-            WHEN %(date)s::date - f.last_date >= %(min_days)s
-                 AND %(date)s::date - f.last_date > %(gap_factor)s * COALESCE(f.median_gap, 0)
-                THEN 'passive'
-            WHEN f.first_date > %(new_after)s THEN 'new'
-            ELSE 'active' END AS lifecycle_stage
+       %(stage)s AS lifecycle_stage
   FROM figures f
 """,
             source=source,
@@ -338,10 +331,13 @@ SELECT f.partner_id AS partner_id, %(company)s AS company_id, %(currency)s AS cu
             currency=company.currency_id.id,
             dp=company.currency_id.decimal_places,
             date=windows["date"],
-            lost_before=date - relativedelta(months=company.score_lost_months),
-            new_after=date - relativedelta(months=company.score_new_months),
-            gap_factor=company.score_passive_gap_factor,
-            min_days=company.score_passive_min_days,
+            stage=lifecycle_stage_sql(
+                company,
+                date,
+                SQL("f.first_date"),
+                SQL("f.last_date"),
+                SQL("f.median_gap"),
+            ),
         )
 
     @api.model

@@ -1,9 +1,12 @@
-"""The composite score rule: how each factor is normalised, how unrated evaluative
-ratings and passive / lost customers are treated, and the explanation shown to users.
+"""The composite score rule: the lifecycle stage of a customer, how each factor is
+normalised, how unrated evaluative ratings and passive / lost customers are treated, and
+the explanation shown to users.
 
 Plain functions building SQL fragments (used by ``customer.score._prepare_final_table``)
 and the explanation text; the rule itself is described in readme/DESCRIPTION.md.
 """
+
+from dateutil.relativedelta import relativedelta
 
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
@@ -36,6 +39,55 @@ SCORE_CAPS = {"passive": 40.0, "lost": 20.0}
 # reach the median buyer.
 SIZE_PERCENTILE = 1.0
 GROWTH_BASE_PERCENTILE = 0.5
+
+
+def lifecycle_limits(company, date):
+    """The company's lifecycle settings as of ``date``: invoices before ``lost_before``
+    mean lost, a first invoice after ``new_after`` means new; passive needs at least
+    ``min_days`` since the last invoice and more than ``gap_factor`` times the customer's
+    usual (median) gap between invoices."""
+    return {
+        "lost_before": date - relativedelta(months=company.score_lost_months),
+        "new_after": date - relativedelta(months=company.score_new_months),
+        "min_days": company.score_passive_min_days,
+        "gap_factor": company.score_passive_gap_factor,
+    }
+
+
+def lifecycle_stage(company, date, first_date, last_date, median_gap):
+    """Lifecycle stage of a customer as of ``date`` from its first and last invoice
+    dates and median gap in days (None without two invoices): prospect (never invoiced),
+    lost, passive, new or active. The Python twin of ``lifecycle_stage_sql()``."""
+    limits = lifecycle_limits(company, date)
+    if not last_date:
+        return "prospect"
+    if last_date < limits["lost_before"]:
+        return "lost"
+    recency = (date - last_date).days
+    if recency >= limits["min_days"] and recency > limits["gap_factor"] * (median_gap or 0):
+        return "passive"
+    if first_date > limits["new_after"]:
+        return "new"
+    return "active"
+
+
+def lifecycle_stage_sql(company, date, first_date, last_date, median_gap):
+    """SQL CASE of ``lifecycle_stage()``; the dates and the gap are SQL expressions."""
+    limits = lifecycle_limits(company, date)
+    return SQL(
+        """CASE WHEN %(last)s IS NULL THEN 'prospect'
+            WHEN %(last)s < %(lost_before)s THEN 'lost'
+            WHEN %(date)s::date - %(last)s >= %(min_days)s
+                 AND %(date)s::date - %(last)s > %(gap_factor)s * COALESCE(%(gap)s, 0)
+                THEN 'passive'
+            WHEN %(first)s > %(new_after)s THEN 'new'
+            ELSE 'active' END""",
+        first=first_date,
+        last=last_date,
+        gap=median_gap,
+        date=date,
+        **limits,
+    )
 
 
 def company_benchmarks(cr, company, rows):

@@ -4,6 +4,7 @@ from . import test_run
 from . import test_security
 from . import test_kpi
 from . import test_score_rules
+from . import test_lifecycle_rule
 from . import test_kpi_history
 from . import test_late_payment
 from . import test_kpi_team
