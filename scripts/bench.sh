@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # `make bench`: benchmark databases (kept between runs; BENCH_REBUILD=1 regenerates them),
 # then all measurements in one run, one table on stdout and in docs/benchmarks.md.
+# A reused database gets its add-ons updated first (-u), so the code measured is the code
+# of the working tree.
 #   BENCH_DB (kam_bench, 100,000 customers), BENCH_SMALL_DB (kam_bench10k, 10,000 customers:
-#   the peak-memory comparison), BENCH_CUSTOMERS, BENCH_SMALL_CUSTOMERS, BENCH_TODAY.
+#   the peak-memory comparison), BENCH_CUSTOMERS, BENCH_SMALL_CUSTOMERS, BENCH_TODAY,
+#   BENCH_LABEL (first note under the table: what was measured).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BENCH_DB="${BENCH_DB:-kam_bench}"
@@ -11,6 +14,7 @@ BENCH_CUSTOMERS="${BENCH_CUSTOMERS:-100000}"
 BENCH_SMALL_CUSTOMERS="${BENCH_SMALL_CUSTOMERS:-10000}"
 BENCH_TODAY="${BENCH_TODAY:-2026-11-23}"
 BENCH_REBUILD="${BENCH_REBUILD:-0}"
+BENCH_LABEL="${BENCH_LABEL:-}"
 
 require_odoo
 require_postgres
@@ -30,7 +34,8 @@ GENERATION_NOTE=""
 build() {
     local db="$1" customers="$2" started elapsed
     if [ "$BENCH_REBUILD" != "1" ] && generated_complete "$db"; then
-        log "Reusing benchmark database $db (BENCH_REBUILD=1 regenerates it)"
+        log "Reusing benchmark database $db (BENCH_REBUILD=1 regenerates it); updating $OUR_MODULES"
+        odoo_run -d "$db" -u "$OUR_MODULES" --stop-after-init --log-level=warn
         return
     fi
     started=$(date +%s)
@@ -47,4 +52,4 @@ build "$BENCH_SMALL_DB" "$BENCH_SMALL_CUSTOMERS"
 build "$BENCH_DB" "$BENCH_CUSTOMERS"
 
 "$PYTHON" scripts/bench.py run -d "$BENCH_DB" --small-db "$BENCH_SMALL_DB" \
-    --today "$BENCH_TODAY" --generation "$GENERATION_NOTE"
+    --today "$BENCH_TODAY" --generation "$GENERATION_NOTE" --label "$BENCH_LABEL"

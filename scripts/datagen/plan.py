@@ -18,8 +18,8 @@ from . import catalog, names
 MAIN = "main"
 SECOND = "second"
 
-# Lifecycle profiles and their shares (DOMAIN.md section 2: prospect, new, regular,
-# passive, lost).
+# Lifecycle profiles of the generated customers and their shares (prospect, lost,
+# passive, new, regular): every lifecycle stage of the scoring appears in the demo.
 PROFILES = [
     ("prospect", 0.03),
     ("lost", 0.05),

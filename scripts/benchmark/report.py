@@ -1,0 +1,299 @@
+"""The whole benchmark: every measurement in its own process, one table, printed and
+written at the top of docs/benchmarks.md (the history of measurements, newest first)."""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime
+
+from .common import LIST_ROWS, NAIVE_PARTNERS, ROOT, SKIP_HOOK, TIMEOUT, log
+
+BENCH_PY = os.path.join(ROOT, "scripts", "bench.py")
+# customer companies: every company partner except our own companies
+CUSTOMERS_SQL = (
+    "SELECT COUNT(*) FROM res_partner p WHERE p.is_company AND p.parent_id IS NULL "
+    "AND NOT EXISTS (SELECT 1 FROM res_company c WHERE c.partner_id = p.id)"
+)
+LINES_SQL = (
+    "SELECT COUNT(*) FROM account_move_line aml JOIN account_move am ON am.id = aml.move_id "
+    "WHERE am.move_type IN ('out_invoice', 'out_refund') AND am.state = 'posted' "
+    "AND aml.display_type = 'product'"
+)
+STOPPED = {
+    "timeout": True,
+    "seconds": float("inf"),
+    "peak_rss_mb": float("nan"),
+    "rows": 0,
+    "marked": 0,
+    "moves": 0,
+    "hooks_seconds": float("nan"),
+    "class_hook_seconds": float("nan"),
+}
+
+
+def run_measure(name, db, today, *extra):
+    """One measurement in a subprocess (`bench.py measure`); its JSON result."""
+    cmd = [sys.executable, BENCH_PY, "measure", name, "-d", db, "--today", today.isoformat()]
+    log(f"measuring {name} on {db}")
+    t0 = time.monotonic()
+    try:
+        proc = subprocess.run(
+            [*cmd, *extra], cwd=ROOT, capture_output=True, text=True, check=False, timeout=TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        log(f"  {name}: stopped after {TIMEOUT} s (BENCH_TIMEOUT)")
+        return dict(STOPPED)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr[-4000:])
+        raise SystemExit(f"measurement {name} on {db} failed (exit {proc.returncode})")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    log(f"  {name}: {json.dumps(result)} ({time.monotonic() - t0:.0f} s with start-up)")
+    return result
+
+
+def _count(db, sql):
+    cmd = ["psql", "-d", db, "-tAc", sql]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip() or 0)
+
+
+def _machine():
+    cores = os.cpu_count()
+    with open("/proc/meminfo") as meminfo:
+        kb = int(meminfo.readline().split()[1])
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (
+        f"{cores} cores, {kb / 1024 / 1024:.1f} GiB RAM, {platform.platform(terse=True)}; "
+        f"load average at the end {load}"
+    )
+
+
+def _s(seconds, digits=1):
+    if seconds == float("inf"):
+        return f"> {TIMEOUT} s (stopped)"
+    return f"{seconds:.{digits}f} s"
+
+
+def _row(figure, value, target="", ratio=None, ok=None):
+    ratio_text = "" if ratio is None else f"{ratio:.2f}x"
+    verdict = "" if ok is None else ("pass" if ok else "MISS")
+    return [figure, value, target, ratio_text, verdict]
+
+
+def _full_run_rows(figure, result):
+    """A full run against the 60 s target, and the class hook's share of it."""
+    return [
+        _row(
+            figure,
+            _s(result["seconds"], 1),
+            "<= 60 s",
+            result["seconds"] / 60,
+            result["seconds"] <= 60,
+        ),
+        _row(
+            "  of which key_account_mgmt class hook (_kam_recompute_abc_classes)",
+            "skipped" if SKIP_HOOK else _s(result["class_hook_seconds"]),
+        ),
+    ]
+
+
+def _times_ours(result, ours):
+    """ " (1.2x ours)" after a time, or nothing when either run was stopped."""
+    if result.get("timeout") or ours.get("timeout") or not ours["seconds"]:
+        return ""
+    return f" ({result['seconds'] / ours['seconds']:.1f}x ours)"
+
+
+def table(rows):
+    header = ["Figure", "Value", "Target", "Ratio", "Result"]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(header), sep, *(line(r) for r in rows)])
+
+
+def run(args):
+    """Every measurement, one table (stdout and ``args.output``)."""
+    db, small = args.db, args.small_db
+    customers = _count(db, CUSTOMERS_SQL)
+    lines = _count(db, LINES_SQL)
+    small_customers = _count(small, CUSTOMERS_SQL)
+    floor = run_measure("floor", db, args.today)
+    # "full" first: on a new database it is the first run; then the daily run of the next
+    # day, the one that decides whether the scoring fits in a night, and the targets' figure.
+    same_day = run_measure("full", db, args.today)
+    small_same_day = run_measure("full", small, args.today)
+    first = same_day if same_day["first_run"] else run_measure("first", db, args.today)
+    full = run_measure("nightly", db, args.today)
+    small_full = run_measure("nightly", small, args.today)
+    ours = run_measure("ours", db, args.today)
+    naive = run_measure("naive", db, args.today)
+    naive_revenue = run_measure("naive_revenue", db, args.today)
+    incremental = run_measure("incremental", db, args.today)
+    listing = run_measure("list", db, args.today)
+
+    k = f"{customers / 1000:,.0f} k"
+    partners = f"{NAIVE_PARTNERS:,}"
+    kind = "first run of the database" if same_day["first_run"] else "again the same day"
+    rows = [
+        *_full_run_rows(
+            f"Full compute_scores(), daily run (every row moves), {k} customers / "
+            f"{lines / 1e6:.2f} M lines",
+            full,
+        ),
+        *_full_run_rows(
+            "Full compute_scores(), first run (no scores, classes or history yet)", first
+        ),
+        *(
+            []
+            if same_day["first_run"]
+            else [_row("Full compute_scores(), again the same day", _s(same_day["seconds"], 1))]
+        ),
+        _row(
+            "SQL floor: one GROUP BY, 12-month revenue per partner and company",
+            _s(floor["seconds"], 2),
+        ),
+        _row(
+            "Full run / SQL floor",
+            f"{full['seconds'] / floor['seconds']:.1f}x",
+            "<= 3x",
+            full["seconds"] / floor["seconds"] / 3,
+            full["seconds"] <= 3 * floor["seconds"],
+        ),
+        _row(
+            "Naive ORM loop (the same figures: a search per partner and company, ORM write), "
+            f"{partners} customers",
+            _s(naive["seconds"], 1),
+        ),
+        _row(
+            "Naive 12-month revenue only (one read_group per partner and company)",
+            _s(naive_revenue["seconds"], 1) + _times_ours(naive_revenue, ours),
+        ),
+        _row(f"compute_scores(partners=the same {partners})", _s(ours["seconds"], 2)),
+        _row(
+            "Naive / ours",
+            f"{naive['seconds'] / ours['seconds']:.1f}x",
+            ">= 50x",
+            naive["seconds"] / ours["seconds"] / 50,
+            naive["seconds"] >= 50 * ours["seconds"],
+        ),
+        _row(
+            f"Incremental: {incremental['moves']} invoices posted/cancelled, "
+            f"{incremental['marked']} marked customers rescored",
+            _s(incremental["seconds"], 2),
+            "<= 2 s",
+            incremental["seconds"] / 2,
+            incremental["seconds"] <= 2,
+        ),
+        _row(
+            f"Peak memory (RSS) of the full run, {small_customers / 1000:,.0f} k customers",
+            f"{small_full['peak_rss_mb']:.0f} MB",
+        ),
+        _row(
+            f"Peak memory (RSS) of the full run, {k} customers",
+            f"{full['peak_rss_mb']:.0f} MB",
+            "<= 1.2x the 10 k run",
+            full["peak_rss_mb"] / small_full["peak_rss_mb"] / 1.2,
+            full["peak_rss_mb"] <= 1.2 * small_full["peak_rss_mb"],
+        ),
+        _row(
+            f"Customers list, {LIST_ROWS} rows, plain (web_search_read)",
+            f"{listing['plain_seconds'] * 1000:.1f} ms",
+        ),
+        _row(
+            f"Customers list with {listing['score_fields']} score columns",
+            f"{listing['scores_seconds'] * 1000:.1f} ms",
+            "<= 1.5x plain",
+            listing["scores_seconds"] / listing["plain_seconds"] / 1.5,
+            listing["scores_seconds"] <= 1.5 * listing["plain_seconds"],
+        ),
+    ]
+    text = table(rows)
+    print(text)
+    notes = [
+        f"Full runs at {small_customers / 1000:,.0f} k customers: daily "
+        f"{_s(small_full['seconds'])}, {kind} {_s(small_same_day['seconds'])}.",
+        "The daily run scores as of the day after the database's date over rows of that "
+        "date, so every row is rewritten, and is rolled back; peak memory is the daily "
+        "run's.",
+        f"Posting/cancelling the {incremental['moves']} invoices through the ORM "
+        f"(hooks included): {incremental['hooks_seconds']:.1f} s.",
+        *(
+            [
+                "BENCH_SKIP_CLASS_HOOK=1: key_account_mgmt's class recomputation at the end of "
+                "each scoring run was skipped (diagnostic run)."
+            ]
+            if SKIP_HOOK
+            else []
+        ),
+        'Ratio = value / target (for "at least" targets: value / target, pass when >= 1).',
+    ]
+    if args.generation:
+        notes.insert(0, args.generation)
+    if args.label:
+        notes.insert(0, args.label)
+    write_report(args.output, datetime.now().strftime("%Y-%m-%d %H:%M"), text, notes)
+    return 0
+
+
+HEADER = """# Benchmarks
+
+Results of `make bench`, newest first: the first table is the reference. Not part of the
+tests: times are printed, never asserted.
+
+- Data: `kam_bench`, 100,000 customer companies (two companies: a Finnish one in EUR with
+  some SEK invoices, a Swedish one in SEK), about 2,000,000 posted customer invoice lines
+  over 24 months, ~5 % credit notes, payments reconciled with the invoices. Generated from
+  the demo plan (`scripts/datagen/plan.py`) by the bulk writer
+  `scripts/datagen/sql_writer.py` (COPY), then checked by a validity query (balanced
+  moves, totals, rates, unique names); the first run includes the generation, later runs
+  reuse the database after updating its add-ons (`BENCH_REBUILD=1 make bench` regenerates
+  it). `kam_bench10k` is the same at 10,000 customers, for the memory comparison.
+- Every figure is measured in its own process (`scripts/bench.py measure <name>`), so the
+  peak memory (RSS high-water mark, `getrusage`) is that measurement's own; it includes the
+  Odoo registry (~165 MB).
+- Full runs, three of them: the **daily run** (the target figure) scores as of the day
+  after the database's date over rows of that date, so every row moves, as every night;
+  the **first run** removes every score row, class, class history row and passive-customer
+  activity first; **again the same day** reruns on unchanged data. The first and daily
+  runs are rolled back, so the database keeps its rows as of its date.
+- The floor is one `GROUP BY` of the 12-month revenue per commercial partner and company,
+  over the add-on's revenue lines (`customer_scoring/tools/revenue_lines.py`). The naive
+  way computes the same figures as `compute_scores()` through the ORM, per partner and
+  company: a `search_read` of its revenue lines (the whole history, as ours) summed in
+  Python, a `search` of its receivables for the days late, the add-on's lifecycle rule,
+  then a `write` of its score row (rolled back); the company-wide figures (share, value
+  class, score points) are left out, while `compute_scores()` includes them. One
+  `_read_group` of the 12-month revenue per partner and company is shown for information,
+  without a target. The incremental run posts new invoices and cancels open ones through
+  the ORM (the hooks mark their customers), then runs `compute_scores(only_marked=True)`;
+  it is rolled back so the database stays the same.
+- The list figures are `web_search_read` on `res.partner` with the list view's field
+  specification (the web client's `/web/dataset/call_kw/res.partner/web_search_read`
+  payload), 80 rows, as the admin user, median of 15 calls with a cold ORM cache.
+- The machine is shared: the load average is printed with each table; compare ratios
+  between tables of similar load.
+"""
+
+
+def write_report(path, stamp, text, notes):
+    """Write ``HEADER``, the new entry, then the earlier entries and sections of ``path``
+    (everything after its first ``## `` heading) unchanged."""
+    entry = (
+        f"## {stamp} ({_machine()})\n\n{text}\n\n" + "\n".join(f"- {note}" for note in notes) + "\n"
+    )
+    old = ""
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            old = handle.read()
+        if old.startswith("# Benchmarks"):
+            old = "## " + old.split("\n## ", 1)[1] if "\n## " in old else ""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(HEADER + "\n" + entry + ("\n" + old if old else ""))
+    log(f"table written to {os.path.relpath(path, ROOT)}")
