@@ -110,4 +110,4 @@ class KamKeyAccountCandidateLine(models.TransientModel):
     suggestion = fields.Selection(
         [("add", "Select as key account"), ("remove", "No longer qualifies")], readonly=True
     )
-    key_account_manager_id = fields.Many2one("res.users", string="Key Account Manager")
+    key_account_manager_id = fields.Many2one("res.users")
