@@ -22,8 +22,8 @@ class KamAbcClassHistory(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
-    old_class = fields.Selection(ABC_CLASSES, string="Old Class", readonly=True)
-    new_class = fields.Selection(ABC_CLASSES, string="New Class", readonly=True)
+    old_class = fields.Selection(ABC_CLASSES, readonly=True)
+    new_class = fields.Selection(ABC_CLASSES, readonly=True)
     source = fields.Selection(CLASS_SOURCES, required=True, readonly=True)
     user_id = fields.Many2one(
         "res.users", string="Changed by", default=lambda self: self.env.user, readonly=True

@@ -53,8 +53,8 @@ class KamAccountPlan(models.Model):
         tracking=True,
         index=True,
     )
-    value_short_term = fields.Text(string="Value Short Term")
-    value_long_term = fields.Text(string="Value Long Term")
+    value_short_term = fields.Text()
+    value_long_term = fields.Text()
     development_targets = fields.Text(string="Key Development Targets")
     risks = fields.Text()
     goal_ids = fields.One2many("kam.account.plan.goal", "plan_id", string="Goals", copy=True)

@@ -14,7 +14,7 @@ class KamAccountPlanAction(models.Model):
     )
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     name = fields.Char(string="Action", required=True)
-    owner_id = fields.Many2one("res.users", string="Owner")
+    owner_id = fields.Many2one("res.users")
     deadline = fields.Date()
     state = fields.Selection(
         [("todo", "To do"), ("done", "Done"), ("cancelled", "Cancelled")],

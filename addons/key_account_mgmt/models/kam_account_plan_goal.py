@@ -32,7 +32,7 @@ class KamAccountPlanGoal(models.Model):
     actual_display = fields.Char(string="Actual Value", compute="_compute_value_display")
     progress = fields.Float(compute="_compute_progress", string="Progress (%)")
     deadline = fields.Date()
-    owner_id = fields.Many2one("res.users", string="Owner")
+    owner_id = fields.Many2one("res.users")
     action_ids = fields.One2many("kam.account.plan.action", "goal_id", string="Actions")
 
     @api.depends_context("lang")

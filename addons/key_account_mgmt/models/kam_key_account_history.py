@@ -20,9 +20,7 @@ class KamKeyAccountHistory(models.Model):
         required=True,
         readonly=True,
     )
-    key_account_manager_id = fields.Many2one(
-        "res.users", string="Key Account Manager", readonly=True
-    )
+    key_account_manager_id = fields.Many2one("res.users", readonly=True)
     user_id = fields.Many2one(
         "res.users", string="Decided by", default=lambda self: self.env.user, readonly=True
     )

@@ -14,13 +14,12 @@ class KamMeetingTarget(models.Model):
     )
     abc_class = fields.Selection(ABC_CLASSES, string="Class", required=True)
     stakeholder_group_id = fields.Many2one(
-        "kam.stakeholder.group", string="Stakeholder Group", required=True, ondelete="cascade"
+        "kam.stakeholder.group", required=True, ondelete="cascade"
     )
     meetings_per_year = fields.Integer(
         string="Meetings per Year", help="Minimum number of meetings in 12 months."
     )
     as_needed = fields.Boolean(
-        string="As Needed",
         help="No fixed number: meet when needed; the account is never behind on this group.",
     )
     target_display = fields.Char(string="Target", compute="_compute_target_display")

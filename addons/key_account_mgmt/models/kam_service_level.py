@@ -44,14 +44,13 @@ class KamServiceLevel(models.Model):
     )
     abc_class = fields.Selection(ABC_CLASSES, string="Class", required=True)
     scope = fields.Text(string="Scope of Service", translate=True)
-    response_time = fields.Char(string="Response Time", translate=True)
+    response_time = fields.Char(translate=True)
     priority = fields.Selection(
         [("1", "1 - Highest"), ("2", "2 - Normal"), ("3", "3 - Low")],
-        string="Priority",
         default="2",
         required=True,
     )
-    visit_frequency = fields.Char(string="Visit Frequency", translate=True)
+    visit_frequency = fields.Char(translate=True)
     summary = fields.Text(compute="_compute_summary")
 
     _sql_constraints = [
