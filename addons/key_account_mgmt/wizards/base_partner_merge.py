@@ -35,12 +35,14 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         )
 
     def _update_foreign_keys(self, src_partners, dst_partner):
-        super()._update_foreign_keys(src_partners, dst_partner)
+        res = super()._update_foreign_keys(src_partners, dst_partner)
         self._kam_merge_pending_proposals(src_partners, dst_partner)
+        return res
 
     def _update_reference_fields(self, src_partners, dst_partner):
-        super()._update_reference_fields(src_partners, dst_partner)
+        res = super()._update_reference_fields(src_partners, dst_partner)
         self._kam_merge_approval_todos(src_partners, dst_partner)
+        return res
 
     def _kam_merge_approval_todos(self, src_partners, dst_partner):
         """One approval to-do per company on the survivor (Odoo has just moved the
@@ -81,8 +83,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         # the current company's values must neither turn them into a manual override
         # nor recompute the class (the next recompute re-evaluates the merged customer).
         dst = dst_partner.with_context(kam_class_sync=True, kam_skip_class_recompute=True)
-        super()._update_values(src_partners, dst)
+        res = super()._update_values(src_partners, dst)
         self._kam_merge_classes(src_partners, dst_partner)
+        return res
 
     def _kam_merge_pending_proposals(self, src_partners, dst_partner):
         """At most one pending proposal per company on the survivor: the most recent
