@@ -81,7 +81,7 @@ class TestClassProposal(KamCase):
     def test_proposal_dialog_from_partner_form(self):
         action = self.customer.with_user(self.salesperson).action_kam_propose_class()
         Proposal = self.env["kam.class.proposal"].with_user(self.salesperson)
-        form = Form(Proposal.with_context(action["context"]), view=action["views"][0][0])
+        form = Form(Proposal.with_context(**action["context"]), view=action["views"][0][0])
         self.assertEqual(form.partner_id, self.customer)
         form.proposed_class = "A"
         form.reason = "Signed a framework agreement"
