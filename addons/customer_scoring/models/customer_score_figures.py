@@ -79,34 +79,9 @@ def _assign_moved_sql(columns, source):
     return sets, moved
 
 
-# Advisory lock key ("customer_scoring" in a bigint); one scoring run per database at a time.
-SCORING_LOCK_KEY = 0x4353434F52494E47
-DEFAULT_BATCH_SIZE = 5000
-
-
 class CustomerScoreFigures(models.AbstractModel):
     _name = "customer.score.figures"
     _description = "Customer Score: Figures from Journal Items"
-
-    @api.model
-    def _drop_archived_rows(self, company):
-        """A full run (button or scheduled action) no longer scores archived customers:
-        their last row would otherwise stay as if it were current (and keep feeding the
-        shares, ranks and class rule)."""
-        self.env.cr.execute(
-            """DELETE FROM customer_score s
-                USING res_partner p
-                WHERE p.id = s.partner_id AND s.company_id = %s AND NOT p.active""",
-            [company.id],
-        )
-
-    @api.model
-    def _get_batch_size(self):
-        value = self.env["ir.config_parameter"].sudo().get_param("customer_scoring.batch_size")
-        try:
-            return max(int(value), 1) if value else DEFAULT_BATCH_SIZE
-        except ValueError:
-            return DEFAULT_BATCH_SIZE
 
     @api.model
     def _candidate_sql(self, company, partner_ids, only_marked):
@@ -141,23 +116,12 @@ class CustomerScoreFigures(models.AbstractModel):
         )
 
     @api.model
-    def _count_candidates(self, company, partner_ids, only_marked):
+    def _candidate_ids(self, company, partner_ids, only_marked):
+        """Ids of the commercial partners to score for ``company``, in id order."""
         self.env.cr.execute(
             SQL(
-                "SELECT COUNT(*) FROM (%s) c",
+                "SELECT c.id FROM (%s) c ORDER BY c.id",
                 self._candidate_sql(company, partner_ids, only_marked),
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
-    @api.model
-    def _next_batch(self, company, partner_ids, only_marked, last_id, batch_size):
-        self.env.cr.execute(
-            SQL(
-                "SELECT c.id FROM (%s) c WHERE c.id > %s ORDER BY c.id LIMIT %s",
-                self._candidate_sql(company, partner_ids, only_marked),
-                last_id,
-                batch_size,
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]

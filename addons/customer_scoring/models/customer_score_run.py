@@ -1,8 +1,34 @@
-from odoo import fields, models
+"""Running the scoring: the lock, the run settings, the full run per company shared by the
+button and the scheduled action, the partial run (given or marked customers), and the
+state of the scheduled run (``customer.score.run``) that makes it resumable.
+
+The SQL of the figures is in ``customer_score_figures.py``, the company-wide ranks in
+``customer_score_ranks.py``; ``customer.score`` inherits all three."""
+
+import logging
+import time
+import uuid
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import SQL, split_every
+
+from .customer_score_figures import FINAL_COLUMNS, ROW_COLUMNS
+
+_logger = logging.getLogger(__name__)
+
+# Advisory lock key ("customer_scoring" in a bigint); one scoring run per database at a time.
+SCORING_LOCK_KEY = 0x4353434F52494E47
+DEFAULT_BATCH_SIZE = 5000
 
 
 class CustomerScoreRun(models.Model):
-    """State of a scheduled scoring run, so an interrupted run resumes where it stopped."""
+    """A full scoring run of one company for one "as of" date.
+
+    Written when the company's rows are computed (button or scheduled action, in the
+    same transaction as the rows): the scheduled action skips the companies done today,
+    so a run stopped halfway resumes with the companies not done yet."""
 
     _name = "customer.score.run"
     _description = "Customer Scoring Run"
@@ -14,13 +40,314 @@ class CustomerScoreRun(models.Model):
     state = fields.Selection(
         [("running", "Running"), ("done", "Done")], default="running", required=True
     )
-    last_partner_id = fields.Integer(
-        help="Partners are processed in id order; the next batch starts after this id."
-    )
-    done_count = fields.Integer()
-    total_count = fields.Integer()
+    done_count = fields.Integer(help="Customers scored.")
+    total_count = fields.Integer(help="Customers of the company when the run started.")
     date_done = fields.Datetime()
 
     _sql_constraints = [
-        ("company_date_uniq", "unique(company_id, date)", "One scheduled run per company a day."),
+        ("company_date_uniq", "unique(company_id, date)", "One run per company and date."),
     ]
+
+
+class CustomerScoreRunner(models.AbstractModel):
+    _name = "customer.score.runner"
+    _description = "Customer Score: Runs"
+
+    # ------------------------------------------------------------------
+    # Access, lock and settings
+    # ------------------------------------------------------------------
+    def _check_scoring_access(self):
+        if not (self.env.su or self.env.user.has_group("customer_scoring.group_scoring_manager")):
+            raise AccessError(self.env._("Only scoring managers can recompute customer scores."))
+
+    @api.model
+    def _acquire_lock(self):
+        """Take the scoring lock for this transaction, or stop with a clear message."""
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [SCORING_LOCK_KEY])
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                self.env._(
+                    "Customer scoring is already running in another session. Wait until it "
+                    "finishes (it reports its progress in Settings > Scheduled Actions) and "
+                    "try again."
+                )
+            )
+
+    @api.model
+    def _set_run_settings(self):
+        """PostgreSQL settings for this transaction only: the ranks sort every row of a
+        company several times, and with the default 4 MB of work memory they spill to
+        disk; JIT compilation costs more than it saves on these queries."""
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
+        self.env.cr.execute("SET LOCAL jit = off")
+
+    @api.model
+    def _start_run(self):
+        """Lock, settings, and the pending ORM writes (just posted invoices) flushed: the
+        figures are read with SQL."""
+        self._acquire_lock()
+        self._set_run_settings()
+        self.env.flush_all()
+
+    @api.model
+    def _get_batch_size(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("customer_scoring.batch_size")
+        try:
+            return max(int(value), 1) if value else DEFAULT_BATCH_SIZE
+        except ValueError:
+            return DEFAULT_BATCH_SIZE
+
+    # ------------------------------------------------------------------
+    # Button and API
+    # ------------------------------------------------------------------
+    def action_recompute_scores(self):
+        """Button: recompute every customer of the allowed companies now.
+
+        Not ``api.model``: the list header button sends the selected rows' ids (or none);
+        the whole set of customers is recomputed either way, so the ids are not used."""
+        self._check_scoring_access()
+        rows = self.compute_scores()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("%(count)s customer scores recomputed.", count=len(rows)),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def compute_scores(
+        self, companies=None, partners=None, date=None, only_marked=False, batch_size=None
+    ):
+        """Compute (create or update) the score rows and return them.
+
+        :param companies: res.company records (default: the user's allowed companies)
+        :param partners: res.partner records; their commercial partners are computed
+            (default: every customer partner of each company)
+        :param date: the "as of" date (default: today)
+        :param only_marked: only the partners marked by posted / cancelled invoices
+        :param batch_size: partners per batch of a partial run, and per chunk of
+            passive-customer activities (default 5000 or the system parameter
+            ``customer_scoring.batch_size``)
+
+        Every row is overwritten, never incremented, so running twice gives the same rows.
+        Without ``partners`` and ``only_marked`` it is the full run of each company
+        (``_run_companies``, the scheduled action's run too); with them, a partial run
+        writes only its customers' rows (``_run_partial``).
+        """
+        self._check_scoring_access()
+        self._start_run()
+        companies = companies or self.env.companies
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        batch_size = batch_size or self._get_batch_size()
+        if only_marked or partners is not None:
+            partner_ids = partners.commercial_partner_id.ids if partners is not None else None
+            return self._run_partial(companies, date, partner_ids, only_marked, batch_size)
+        self._run_companies(companies, date, batch_size)
+        return self.search([("company_id", "in", companies.ids)])
+
+    # ------------------------------------------------------------------
+    # Full run: the button (every company at once) and the scheduled action (one
+    # company per call)
+    # ------------------------------------------------------------------
+    @api.model
+    def _run_companies(self, companies, date, batch_size, pending=0):
+        """The full run of ``companies`` as of ``date``, in this transaction.
+
+        Each company: every customer's row in one set-based pass (``_compute_company``,
+        archived customers' rows dropped); then the class recomputation of all of them in
+        one go (a partner's classes of every company written in one UPDATE), and a done
+        ``customer.score.run`` per company. ``pending``: companies left for later calls
+        (scheduled action), reported as remaining in the progress."""
+        counts = {}
+        for index, company in enumerate(companies, 1):
+            counts[company] = self._compute_company(company, date, batch_size)
+            self.env["ir.cron"]._notify_progress(
+                done=index, remaining=len(companies) - index + pending
+            )
+        self._reclassify(companies)
+        self._record_runs(date, counts)
+        self.env.invalidate_all()
+
+    @api.model
+    def _record_runs(self, date, counts):
+        """Mark the runs of ``counts`` ({company: customers scored}) for ``date`` done."""
+        Run = self.env["customer.score.run"].sudo()
+        runs = Run.search([("date", "=", date), ("company_id", "in", [c.id for c in counts])])
+        existing = {run.company_id.id: run for run in runs}
+        now = fields.Datetime.now()
+        for company, count in counts.items():
+            values = {"state": "done", "done_count": count, "total_count": count, "date_done": now}
+            if company.id in existing:
+                existing[company.id].write(values)
+            else:
+                Run.create(dict(values, company_id=company.id, date=date, run_key=uuid.uuid4().hex))
+
+    @api.model
+    def _compute_company(self, company, date, batch_size):
+        """Every customer's score row of one company, each row written once; returns the
+        number of customers.
+
+        The figures of all its customers go to a temporary table, the company-wide ranks
+        are computed from it, and one upsert writes each row that moved: writing the
+        figures first and the ranks after would write every row twice, and the second
+        write of a row in the same transaction checks its foreign keys again. The rows of
+        archived customers leave (``_drop_archived_rows``); customers that turn passive
+        get their salesperson's to-do. The caller reclassifies (``_reclassify``)."""
+        cr = self.env.cr
+        started = time.monotonic()
+        source = self._prepare_figures_table(company, date)
+        cr.execute("DROP TABLE IF EXISTS customer_score_new")
+        cr.execute(
+            SQL(
+                "CREATE TEMP TABLE customer_score_new ON COMMIT DROP AS %s",
+                self._row_values_sql(
+                    company, date, source, self._candidate_sql(company, None, False)
+                ),
+            )
+        )
+        customers = cr.rowcount
+        cr.execute("DROP TABLE customer_score_figures")
+        cr.execute("CREATE UNIQUE INDEX ON customer_score_new (partner_id)")
+        cr.execute("ANALYZE customer_score_new")
+        self._prepare_final_table(company, SQL("customer_score_new"))
+        # Customers that turn passive with this run: their stage before it is still there.
+        cr.execute(
+            """SELECT n.partner_id FROM customer_score_new n
+                 LEFT JOIN customer_score cs
+                        ON cs.partner_id = n.partner_id AND cs.company_id = %s
+                WHERE n.lifecycle_stage = 'passive'
+                  AND cs.lifecycle_stage IS DISTINCT FROM 'passive'""",
+            [company.id],
+        )
+        turned_passive = [row[0] for row in cr.fetchall()]
+        select = SQL(
+            """SELECT %s, %s FROM customer_score_new n
+                 JOIN customer_score_final f ON f.partner_id = n.partner_id""",
+            SQL(", ").join(SQL("n.%s", SQL.identifier(name)) for name in ROW_COLUMNS),
+            SQL(", ").join(SQL("f.%s", SQL.identifier(name)) for name in FINAL_COLUMNS),
+        )
+        cr.execute(self._upsert_sql(ROW_COLUMNS + FINAL_COLUMNS, select))
+        written = cr.rowcount
+        cr.execute(
+            """DELETE FROM customer_score_mark
+                WHERE company_id = %s
+                  AND partner_id IN (SELECT partner_id FROM customer_score_new)""",
+            [company.id],
+        )
+        cr.execute("DROP TABLE customer_score_new")
+        cr.execute("DROP TABLE customer_score_final")
+        self._drop_archived_rows(company)
+        for chunk in split_every(batch_size, turned_passive, list):
+            self._notify_passive(company, chunk)
+            self.env.invalidate_all()
+        self.env.invalidate_all()
+        _logger.info(
+            "Customer scoring of %s: %s customers, %s rows written, %s turned passive, %.1f s",
+            company.name,
+            customers,
+            written,
+            len(turned_passive),
+            time.monotonic() - started,
+        )
+        return customers
+
+    @api.model
+    def _drop_archived_rows(self, company):
+        """A full run no longer scores archived customers: their last row would otherwise
+        stay as if it were current."""
+        self.env.cr.execute(
+            """DELETE FROM customer_score s
+                USING res_partner p
+                WHERE p.id = s.partner_id AND s.company_id = %s AND NOT p.active""",
+            [company.id],
+        )
+
+    # ------------------------------------------------------------------
+    # Partial run: given or marked customers, in batches
+    # ------------------------------------------------------------------
+    @api.model
+    def _run_partial(self, companies, date, partner_ids, only_marked, batch_size):
+        """The rows of ``partner_ids`` (commercial partners) or of the marked customers,
+        placed among the company's other rows (see ``_finalize_company``); returns them."""
+        done_ids = {company: [] for company in companies}
+        # The candidates of each company in one query each, not one query per batch.
+        candidates = {
+            company: self._candidate_ids(company, partner_ids, only_marked) for company in companies
+        }
+        remaining = sum(len(ids) for ids in candidates.values())
+        done = 0
+        for company in companies:
+            ids = candidates[company]
+            if not ids:
+                # Nothing marked or given in this company: its rows stay as they are.
+                continue
+            source = self._prepare_figures_table(company, date, ids)
+            for batch in split_every(batch_size, ids, list):
+                self._compute_batch(company, batch, date, source=source)
+                # Nothing of a batch stays in memory (passive-customer activities included).
+                self.env.invalidate_all()
+                done_ids[company].extend(batch)
+                done += len(batch)
+                remaining = max(remaining - len(batch), 0)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            self.env.cr.execute("DROP TABLE IF EXISTS customer_score_figures")
+            self._finalize_company(company, date, partner_ids=ids)
+        self.env.invalidate_all()
+        # The rows computed by this run: per company, the partners done there.
+        return self.search(
+            expression.OR(
+                [
+                    [("company_id", "=", company.id), ("partner_id", "in", ids)]
+                    for company, ids in done_ids.items()
+                ]
+            )
+            or expression.FALSE_DOMAIN
+        )
+
+    # ------------------------------------------------------------------
+    # Scheduled actions
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_compute_scores(self, batch_size=None):
+        """Daily scoring: the full run of the next company not yet done today, one company
+        per call; returns the number of companies left.
+
+        The same run as the button (``_run_companies``), one company per transaction: the
+        scheduler commits after each call and calls again at once while companies remain
+        (``ir.cron._notify_progress``). A worker stopped halfway leaves the companies
+        done so far done; the company in progress rolled back and is simply run again."""
+        scorer = self.sudo()
+        scorer._start_run()
+        today = fields.Date.context_today(scorer)
+        companies = self.env["res.company"].sudo().search([])
+        done = scorer.env["customer.score.run"].search(
+            [("date", "=", today), ("state", "=", "done"), ("company_id", "in", companies.ids)]
+        )
+        todo = companies - done.company_id
+        if not todo:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return 0
+        company = todo[0]
+        _logger.info(
+            "Scheduled customer scoring as of %s: %s (%s of %s companies)",
+            today,
+            company.name,
+            len(companies) - len(todo) + 1,
+            len(companies),
+        )
+        scorer.with_company(company)._run_companies(
+            company, today, batch_size or scorer._get_batch_size(), pending=len(todo) - 1
+        )
+        return len(todo) - 1
+
+    @api.model
+    def _cron_compute_marked_scores(self):
+        """Hourly: rescore only the customers whose invoices were posted or cancelled."""
+        self.env.cr.execute("SELECT DISTINCT company_id FROM customer_score_mark")
+        company_ids = [row[0] for row in self.env.cr.fetchall()]
+        if company_ids:
+            companies = self.env["res.company"].sudo().browse(company_ids)
+            self.sudo().compute_scores(companies=companies, only_marked=True)

@@ -49,29 +49,6 @@ class MainInvoicesCase(ScoringCommon):
 
 @tagged("post_install", "-at_install")
 class TestRun(MainInvoicesCase):
-    def test_cron_resumes_after_stop_with_identical_rows(self):
-        Score = self.env["customer.score"]
-        with freeze_time(AS_OF):
-            # First call: one batch of 2 partners, then the "server stops".
-            remaining = Score._cron_compute_scores(batch_size=2)
-            self.assertGreater(remaining, 0)
-            run = self.env["customer.score.run"].search([("company_id", "=", self.company.id)])
-            self.assertEqual(run.done_count, 2)
-            self.assertEqual(run.state, "running")
-            calls = 1
-            while remaining and calls < 50:
-                remaining = Score._cron_compute_scores(batch_size=2)
-                calls += 1
-            self.assertEqual(remaining, 0)
-            self.assertEqual(run.state, "done")
-            by_cron = self._snapshot()
-            # A call after the run is done changes nothing.
-            self.assertEqual(Score._cron_compute_scores(batch_size=2), 0)
-            Score.compute_scores(companies=self.company, date=AS_OF)
-        self.assertEqual(self._snapshot(), by_cron)
-        alpha = next(r for r in by_cron if r["partner_id"][0] == self.alpha.id)
-        self.assertEqual(alpha["revenue_12m"], 1250.0)
-
     def test_batches_give_the_same_rows(self):
         """A run for given partners goes in batches of the batch size (a full run works
         per company in SQL): one partner per batch and all in one batch both write the
@@ -151,7 +128,9 @@ class TestRun(MainInvoicesCase):
         """The scheduled action and the button give the same rows: an archived customer's
         last row leaves both, before the company-wide shares and ranks are taken."""
         Score = self.env["customer.score"]
-        Score.compute_scores(companies=self.company, date=AS_OF)
+        # Rows of the day before: today's scheduled run has every company still to do.
+        Score.compute_scores(companies=self.company, date=AS_OF - timedelta(days=1))
+        self.assertTrue(self.row(self.alpha))
         self.alpha.action_archive()
         with freeze_time(AS_OF):
             remaining, calls = 1, 0
@@ -186,6 +165,116 @@ class TestRun(MainInvoicesCase):
         )
         self.assertEqual(row.revenue_12m, 350.0)
         self.assertEqual(row.last_invoice_date, date(2024, 7, 1))
+
+
+@tagged("post_install", "-at_install")
+class TestScheduledRun(MainInvoicesCase):
+    """The scheduled action and the button: the same full run of each company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other = cls.env["res.company"].create(
+            {"name": "Toinen Oy", "currency_id": cls.env.ref("base.EUR").id}
+        )
+        cls.env["account.chart.template"].try_loading("fi", company=cls.other, install_demo=False)
+        cls.env.user.company_ids |= cls.other
+        cls._invoice(cls.alpha, "2025-05-02", [(cls.product_b, 4, 90.0)], company=cls.other)
+        cls._invoice(cls.gamma, "2025-06-02", [(cls.product_a, 1, 30.0)], company=cls.other)
+
+    def test_cron_resumes_after_stop_with_identical_rows(self):
+        """The scheduled action runs one company per call; a call that fails halfway
+        (its transaction rolled back) leaves the companies done before it done, and the
+        next call runs the failed company again."""
+        Score = self.env["customer.score"]
+        Run = self.env["customer.score.run"]
+        companies = self.env["res.company"].search([])
+        with freeze_time(AS_OF):
+            remaining = Score._cron_compute_scores()
+            self.assertEqual(remaining, len(companies) - 1)
+            first = Run.search([("date", "=", AS_OF)])
+            self.assertEqual(first.company_id, companies[0])
+            self.assertEqual(first.state, "done")
+            self.assertEqual(
+                first.done_count, Score.search_count([("company_id", "=", companies[0].id)])
+            )
+            # The next company's run fails before it is done: nothing of it stays.
+            with (
+                patch.object(type(Score), "_record_runs", side_effect=RuntimeError("stop")),
+                self.assertRaises(RuntimeError),
+                self.env.cr.savepoint(),
+            ):
+                Score._cron_compute_scores()
+            self.env.invalidate_all()
+            self.assertEqual(Run.search([("date", "=", AS_OF)]), first)
+            self.assertFalse(Score.search_count([("company_id", "=", companies[1].id)]))
+            calls = 0
+            while remaining and calls < 50:
+                remaining = Score._cron_compute_scores()
+                calls += 1
+            self.assertEqual(remaining, 0)
+            self.assertEqual(calls, len(companies) - 1)
+            runs = Run.search([("date", "=", AS_OF)])
+            self.assertEqual(runs.company_id, companies)
+            self.assertEqual(set(runs.mapped("state")), {"done"})
+            by_cron = self._snapshot()
+            # A call after every company is done changes nothing.
+            self.assertEqual(Score._cron_compute_scores(), 0)
+            self.assertEqual(self._snapshot(), by_cron)
+            Score.compute_scores(companies=companies, date=AS_OF)
+        self.assertEqual(self._snapshot(), by_cron)
+        alpha = next(r for r in by_cron if r["partner_id"][0] == self.alpha.id)
+        self.assertEqual(alpha["revenue_12m"], 1250.0)
+
+    def test_cron_and_button_write_identical_rows(self):
+        """Every stored column of every row, and the customers' classes: the button's run
+        of all the companies at once, and the scheduled action's run of one company per
+        call, stopped after the first company and called again, on the same data."""
+        Score = self.env["customer.score"]
+        companies = self.env["res.company"].search([])
+        meta = ("id", "create_uid", "create_date", "write_uid", "write_date")
+        columns = [
+            name for name, field in Score._fields.items() if field.store and name not in meta
+        ]
+
+        def rows():
+            self.env.invalidate_all()
+            found = Score.search(
+                [("company_id", "in", companies.ids)], order="company_id, partner_id"
+            )
+            # The rows are written anew: their ids change, not their values.
+            return [
+                {k: v for k, v in row.items() if k != "id"}
+                for row in found.read(columns, load=None)
+            ]
+
+        def classes():
+            self.env.cr.execute(
+                "SELECT id, abc_class_computed::text, abc_class::text FROM res_partner ORDER BY id"
+            )
+            return self.env.cr.fetchall()
+
+        with freeze_time(AS_OF):
+            Score.compute_scores(companies=companies, date=AS_OF)
+            by_button, button_classes = rows(), classes()
+            self.assertTrue(any(computed for _id, computed, _final in button_classes))
+            self.assertEqual({row["company_id"] for row in by_button}, set(companies.ids))
+            self.env.cr.execute("DELETE FROM customer_score")
+            self.env.cr.execute("DELETE FROM customer_score_run")
+            # The classes too: the scheduled run gives them again.
+            self.env.cr.execute(
+                "UPDATE res_partner SET abc_class_computed = NULL, abc_class = NULL"
+            )
+            self.env.invalidate_all()
+            remaining = Score._cron_compute_scores()
+            self.assertEqual(remaining, len(companies) - 1)
+            self.assertEqual({row["company_id"] for row in rows()}, {companies[0].id})
+            calls = 0
+            while remaining and calls < 50:
+                remaining = Score._cron_compute_scores()
+                calls += 1
+            self.assertEqual(rows(), by_button)
+            self.assertEqual(classes(), button_classes)
 
 
 @tagged("post_install", "-at_install")
