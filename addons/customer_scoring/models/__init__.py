@@ -7,4 +7,5 @@ from . import customer_score
 from . import customer_score_mark
 from . import account_move
 from . import res_partner
+from . import kam_class_engine
 from . import customer_kpi

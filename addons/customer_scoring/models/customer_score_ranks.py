@@ -175,14 +175,12 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
 
     @api.model
     def _reclassify(self, company, partner_ids=None):
-        """key_account_mgmt's class recomputation, when installed, in ``company`` (one or
-        more) for ``partner_ids`` or, after a full run, for every customer."""
-        hook = getattr(self.env["res.partner"], "_kam_recompute_abc_classes", None)
-        if hook:
-            partners = None
-            if partner_ids is not None:
-                partners = self.env["res.partner"].browse(partner_ids)
-            hook(company=company, partners=partners)
+        """key_account_mgmt's class recomputation in ``company`` (one or more) for
+        ``partner_ids`` or, after a full run, for every customer."""
+        partners = None
+        if partner_ids is not None:
+            partners = self.env["res.partner"].browse(partner_ids)
+        self.env["kam.class.engine"]._kam_recompute_abc_classes(company=company, partners=partners)
 
     @api.model
     def _abc_case_sql(self, company):

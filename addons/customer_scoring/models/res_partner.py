@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.tools import format_amount, format_date, formatLang
 
 from .customer_score import LIFECYCLE_STAGES, VALUE_CLASSES
 
@@ -93,9 +92,8 @@ class ResPartner(models.Model):
 
     @api.depends_context("company", "lang")
     def _compute_customer_final_class_note(self):
-        has_class = "abc_class" in self._fields
         for partner in self:
-            final = has_class and partner.commercial_partner_id.abc_class
+            final = partner.commercial_partner_id.abc_class
             partner.customer_final_class_note = (
                 self.env._("Class: %(final)s (Key account tab)", final=final)
                 if final
@@ -106,67 +104,3 @@ class ResPartner(models.Model):
         """Smart button: the journal items summed into this customer's revenue_12m."""
         self.ensure_one()
         return self.customer_score_id.action_open_invoice_lines()
-
-    # ------------------------------------------------------------------
-    # key_account_mgmt hooks
-    # ------------------------------------------------------------------
-    @api.model
-    def _kam_yearly_purchases(self, company, partners):
-        """Yearly purchases = ``revenue_12m`` of the latest scoring run (company currency)."""
-        # Plain SQL: called by key_account_mgmt per batch of thousands of partners (the
-        # commercial partners are looked up in the same query, not through the ORM).
-        self.env["customer.score"].flush_model(["revenue_12m", "partner_id", "company_id"])
-        if partners is None:
-            self.env.cr.execute(
-                "SELECT partner_id, revenue_12m FROM customer_score WHERE company_id = %s",
-                [company.id],
-            )
-        else:
-            self.flush_model(["commercial_partner_id"])
-            self.env.cr.execute(
-                """SELECT s.partner_id, s.revenue_12m FROM customer_score s
-                    WHERE s.company_id = %s
-                      AND s.partner_id IN (SELECT p.commercial_partner_id FROM res_partner p
-                                            WHERE p.id = ANY(%s))""",
-                [company.id, partners.ids],
-            )
-        return {partner_id: float(revenue or 0.0) for partner_id, revenue in self.env.cr.fetchall()}
-
-    @api.model
-    def _kam_compute_class_values(self, company, partners, with_reason=True):
-        """Value ABC decides the computed class when the company says so."""
-        if company.score_abc_source != "value":
-            parent = getattr(super(), "_kam_compute_class_values", None)
-            return parent(company, partners, with_reason=with_reason) if parent else {}
-        # One query for the batch (the class recompute runs on thousands of partners).
-        self.env["customer.score"].flush_model()
-        self.flush_model(["commercial_partner_id"])
-        self.env.cr.execute(
-            """SELECT p.id, s.abc_value_class, s.revenue_12m, s.share_of_company_revenue,
-                      s.date_computed, s.id IS NOT NULL
-                 FROM res_partner p
-                 LEFT JOIN customer_score s
-                        ON s.partner_id = p.commercial_partner_id AND s.company_id = %s
-                WHERE p.id = ANY(%s)""",
-            [company.id, partners.ids],
-        )
-        rows = self.env.cr.fetchall()
-        currency = company.currency_id
-        result = {}
-        for partner_id, value_class, revenue, share, date, scored in rows:
-            value_class = value_class if scored else "C"
-            letter = "A" if value_class in ("AAA", "AA", "A") else (value_class or "C")
-            reason = None
-            if with_reason and scored:
-                reason = self.env._(
-                    "Value ABC %(value_class)s: revenue 12 months %(revenue)s, "
-                    "%(share)s %% of the company's revenue (as of %(date)s).",
-                    value_class=value_class,
-                    revenue=format_amount(self.env, float(revenue or 0.0), currency),
-                    share=formatLang(self.env, share or 0.0, digits=2),
-                    date=format_date(self.env, date),
-                )
-            elif with_reason:
-                reason = self.env._("Value ABC C: no scored revenue yet.")
-            result[partner_id] = (letter, reason)
-        return result

@@ -154,11 +154,11 @@ class TestFigures(ScoringCommon):
         self.assertEqual(self.alpha.customer_revenue_12m, 1250.0)
         self.assertEqual(self.alpha_contact.customer_score_class, "A")
         self.assertEqual(self.beta.customer_lifecycle_stage, "passive")
-        Partner = self.env["res.partner"]
-        purchases = Partner._kam_yearly_purchases(self.company, self.alpha | self.beta)
+        Engine = self.env["kam.class.engine"]
+        purchases = Engine._kam_yearly_purchases(self.company, self.alpha | self.beta)
         self.assertEqual(purchases, {self.alpha.id: 1250.0, self.beta.id: 100.0})
         self.company.score_abc_source = "value"
-        values = Partner._kam_compute_class_values(self.company, self.alpha | self.gamma)
+        values = Engine._kam_compute_class_values(self.company, self.alpha | self.gamma)
         self.assertEqual(values[self.alpha.id][0], "A")
         self.assertEqual(values[self.gamma.id][0], "C")
 

@@ -96,7 +96,7 @@ class TestRun(MainInvoicesCase):
     def test_partial_run_reclassifies_only_its_partners(self):
         """A run for given partners hands only those to the class recomputation; a full
         run hands none (everyone in the company)."""
-        partner_class = type(self.env["res.partner"])
+        partner_class = type(self.env["kam.class.engine"])
         original = partner_class._kam_recompute_abc_classes
         calls = []
 

@@ -2,7 +2,10 @@ from . import kam_activity
 from . import kam_stakeholder_group
 from . import res_company
 from . import res_config_settings
+from . import kam_class_engine
 from . import res_partner
+from . import res_partner_key_account_review
+from . import res_partner_follow_up
 from . import res_partner_kam_access
 from . import kam_abc_class_history
 from . import kam_key_account_history

@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.access import MANAGER_GROUP, is_kam_manager
 from .kam_activity import close_activities, in_lang_of, schedule_activity_once
-from .res_partner import ABC_CLASSES, MANAGER_GROUP
+from .res_partner import ABC_CLASSES
 
 ACTIVITY_TYPE = "key_account_mgmt.mail_activity_type_kam_class_proposal"
 DECISION_FIELDS = {
@@ -23,6 +24,7 @@ class KamClassProposal(models.Model):
     _description = "Customer Class Proposal"
     _order = "create_date desc, id desc"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -31,6 +33,7 @@ class KamClassProposal(models.Model):
         index=True,
         ondelete="cascade",
         domain=[("is_company", "=", True)],
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -51,7 +54,7 @@ class KamClassProposal(models.Model):
     proposer_id = fields.Many2one(
         "res.users", string="Proposed by", default=lambda self: self.env.user, readonly=True
     )
-    approver_id = fields.Many2one("res.users", string="Approver", readonly=True)
+    approver_id = fields.Many2one("res.users", readonly=True)
     decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True)
     decision_date = fields.Datetime(readonly=True)
     decision_note = fields.Text()
@@ -77,7 +80,7 @@ class KamClassProposal(models.Model):
                     "computed_class": partner.abc_class_computed,
                 }
             )
-            if self.env.user.has_group(MANAGER_GROUP):
+            if is_kam_manager(self.env, superuser=False):
                 # A manager is an approver: the proposal is a decision at once.
                 proposal._approve()
             else:
@@ -88,7 +91,7 @@ class KamClassProposal(models.Model):
         # The decision fields are set by the approval flow (sudo) or by managers only;
         # a proposer may still edit the class, reason and note of a pending proposal.
         decided = DECISION_FIELDS & vals.keys()
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+        if not is_kam_manager(self.env):
             if decided:
                 raise UserError(
                     self.env._(
@@ -191,7 +194,7 @@ class KamClassProposal(models.Model):
         return in_lang_of(partner, partner._kam_responsible_user())
 
     def _check_manager(self):
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+        if not is_kam_manager(self.env):
             raise UserError(self.env._("Only a key account manager can decide on a proposal."))
 
     def _check_pending(self):

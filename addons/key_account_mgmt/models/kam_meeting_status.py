@@ -5,13 +5,15 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+from ..tools.class_reasons import overserved_hours_text, overserved_meetings_text
+from ..tools.meetings import customer_meetings_sql
 from .kam_activity import close_outdated_reminders, schedule_activity_once
 from .res_partner import ABC_CLASSES
 
 # One query for all key accounts: each account's class in each company picks that
-# company's targets; meetings are active calendar events with an attendee contact of the
-# stakeholder group whose commercial partner is the account (declined attendees do not
-# count). {now} is now() in the view and a parameter when called from Python.
+# company's targets; the meetings (tools/meetings.py) of each company count per stakeholder
+# group of the contacts met. %(now)s is now() in the view and a parameter when called from
+# Python.
 STATUS_QUERY = """
 WITH accounts AS (
     SELECT p.id AS partner_id,
@@ -20,25 +22,16 @@ WITH accounts AS (
            p.abc_class ->> c.id::text AS abc_class
       FROM res_partner p
       JOIN res_company c ON p.company_id IS NULL OR p.company_id = c.id
-     WHERE p.is_key_account AND p.active {partner_filter}
+     WHERE p.is_key_account AND p.active %(partner_filter)s
 ),
 meetings AS (
-    SELECT contact.commercial_partner_id AS partner_id,
-           contact.kam_stakeholder_group_id AS group_id,
-           COUNT(DISTINCT e.id) FILTER (
-               WHERE e.start < {now} AND e.start >= {now} - interval '12 months'
+    SELECT m.partner_id, m.company_id, m.stakeholder_group_id AS group_id,
+           COUNT(DISTINCT m.event_id) FILTER (
+               WHERE m.start < %(now)s AND m.start >= %(now)s - interval '12 months'
            ) AS held,
-           COUNT(DISTINCT e.id) FILTER (WHERE e.start >= {now}) AS planned
-      FROM calendar_event e
-      JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = e.id
-      JOIN res_partner contact ON contact.id = rel.res_partner_id
-     WHERE e.active
-       AND contact.commercial_partner_id IN (SELECT partner_id FROM accounts)
-       AND NOT EXISTS (
-           SELECT 1 FROM calendar_attendee att
-            WHERE att.event_id = e.id AND att.partner_id = contact.id
-              AND att.state = 'declined')
-     GROUP BY 1, 2
+           COUNT(DISTINCT m.event_id) FILTER (WHERE m.start >= %(now)s) AS planned
+      FROM (%(meetings)s) m
+     GROUP BY 1, 2, 3
 ),
 targets AS (
     SELECT acc.partner_id, acc.company_id, t.stakeholder_group_id AS group_id,
@@ -54,7 +47,7 @@ lines AS (
     UNION
     SELECT acc.partner_id, acc.company_id, m.group_id
       FROM accounts acc
-      JOIN meetings m ON m.partner_id = acc.partner_id
+      JOIN meetings m ON m.partner_id = acc.partner_id AND m.company_id = acc.company_id
      WHERE m.held > 0 OR m.planned > 0
 )
 SELECT (l.partner_id::bigint * 1000 + l.company_id) * 100000 + COALESCE(l.group_id, 0) AS id,
@@ -76,9 +69,24 @@ SELECT (l.partner_id::bigint * 1000 + l.company_id) * 100000 + COALESCE(l.group_
     ON t.partner_id = l.partner_id AND t.company_id = l.company_id
    AND t.group_id IS NOT DISTINCT FROM l.group_id
   LEFT JOIN meetings m
-    ON m.partner_id = l.partner_id AND m.group_id IS NOT DISTINCT FROM l.group_id
+    ON m.partner_id = l.partner_id AND m.company_id = l.company_id
+   AND m.group_id IS NOT DISTINCT FROM l.group_id
 """
 BEHIND_ACTIVITY = "key_account_mgmt.mail_activity_type_kam_meetings_behind"
+
+
+def status_query(now, partner_ids=None):
+    """The meeting status rows as of ``now`` (an SQL expression), of every key account or
+    of ``partner_ids``."""
+    partner_filter = SQL()
+    if partner_ids is not None:
+        partner_filter = SQL("AND p.id = ANY(%s)", list(partner_ids))
+    return SQL(
+        STATUS_QUERY,
+        now=now,
+        partner_filter=partner_filter,
+        meetings=customer_meetings_sql(accounts=SQL("SELECT partner_id FROM accounts")),
+    )
 
 
 class KamMeetingStatus(models.Model):
@@ -90,13 +98,9 @@ class KamMeetingStatus(models.Model):
 
     partner_id = fields.Many2one("res.partner", string="Key Account", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    key_account_manager_id = fields.Many2one(
-        "res.users", string="Key Account Manager", readonly=True
-    )
+    key_account_manager_id = fields.Many2one("res.users", readonly=True)
     abc_class = fields.Selection(ABC_CLASSES, string="Class", readonly=True)
-    stakeholder_group_id = fields.Many2one(
-        "kam.stakeholder.group", string="Stakeholder Group", readonly=True
-    )
+    stakeholder_group_id = fields.Many2one("kam.stakeholder.group", readonly=True)
     has_target = fields.Boolean(readonly=True)
     meetings_target = fields.Integer(string="Target per Year", readonly=True)
     as_needed = fields.Boolean(readonly=True)
@@ -107,9 +111,9 @@ class KamMeetingStatus(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        query = STATUS_QUERY.format(now="(now() AT TIME ZONE 'UTC')", partner_filter="")
+        query = status_query(SQL("(now() AT TIME ZONE 'UTC')"))
         self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), SQL(query))
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), query)
         )
 
     def _compute_target_display(self):
@@ -130,10 +134,8 @@ class KamMeetingStatus(models.Model):
         callers filter on ``company_id`` where it matters.
         """
         now = now or fields.Datetime.now()
-        partner_filter = "AND p.id = ANY(%(partner_ids)s)" if partner_ids is not None else ""
-        query = STATUS_QUERY.format(now="%(now)s::timestamp", partner_filter=partner_filter)
         self.env.flush_all()
-        self.env.cr.execute(query, {"now": now, "partner_ids": list(partner_ids or [])})
+        self.env.cr.execute(status_query(SQL("%s::timestamp", now), partner_ids))
         return self.env.cr.dictfetchall()
 
     @api.model
@@ -197,3 +199,93 @@ class KamMeetingStatus(models.Model):
                 company=company,
             )
         return activities
+
+    @api.model
+    def _kam_overserved_reasons(self, company, partner_ids=None, now=None):
+        """Over-served key accounts of ``company``: ``{partner id: reason in words}``.
+
+        Only key accounts whose final class in ``company`` is B or C can be over-served
+        (an A account is worth the effort). Either rule suffices:
+
+        * meetings: the meetings held with any of its contacts in the 12 months before
+          ``now`` exceed ``kam_overserved_meeting_factor`` x the sum of the class's meeting
+          targets of ``company`` ("as needed" counts 0, the sum counts at least 1);
+        * hours: the resource hours per month of its active account plan in ``company``
+          exceed ``kam_overserved_hours_b`` / ``kam_overserved_hours_c``.
+
+        A factor or limit of 0 switches that rule off. Three grouped queries in all.
+        """
+        now = now or fields.Datetime.now()
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        domain = [
+            ("is_key_account", "=", True),
+            "|",
+            ("company_id", "=", False),
+            ("company_id", "=", company.id),
+        ]
+        if partner_ids is not None:
+            domain.append(("id", "in", list(partner_ids)))
+        accounts = Partner.search(domain).filtered(lambda p: p.abc_class in ("B", "C"))
+        if not accounts:
+            return {}
+        targets = dict(
+            self.env["kam.meeting.target"]
+            .sudo()
+            ._read_group(
+                [("company_id", "=", company.id), ("as_needed", "=", False)],
+                ["abc_class"],
+                ["meetings_per_year:sum"],
+            )
+        )
+        hours = {
+            partner.id: total
+            for partner, total in self.env["kam.account.plan"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", accounts.ids),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "active"),
+                ],
+                ["partner_id"],
+                ["total_hours_per_month:sum"],
+            )
+        }
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id, COUNT(DISTINCT event_id) FROM (%s) m GROUP BY 1",
+                customer_meetings_sql(
+                    accounts=accounts.ids,
+                    company_ids=company.ids,
+                    start_from=SQL("%s::timestamp - interval '12 months'", now),
+                    start_before=now,
+                ),
+            )
+        )
+        held = dict(self.env.cr.fetchall())
+        factor = company.kam_overserved_meeting_factor
+        hour_limits = {"B": company.kam_overserved_hours_b, "C": company.kam_overserved_hours_c}
+        number = self.env["kam.class.engine"]._kam_number_formatter()
+        result = {}
+        for partner in accounts:
+            lines = []
+            meeting_limit = factor * max(targets.get(partner.abc_class, 0), 1)
+            meetings = held.get(partner.id, 0)
+            if factor and meetings > meeting_limit:
+                lines.append(
+                    overserved_meetings_text(
+                        self.env._, number, meetings, meeting_limit, factor, partner.abc_class
+                    )
+                )
+            hour_limit = hour_limits[partner.abc_class]
+            planned = hours.get(partner.id, 0.0)
+            if hour_limit and planned > hour_limit:
+                lines.append(
+                    overserved_hours_text(
+                        self.env._, number, planned, hour_limit, partner.abc_class
+                    )
+                )
+            if lines:
+                result[partner.id] = "\n".join(lines)
+        return result

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.access import MANAGER_GROUP
 from .res_company import KAM_SETTINGS_FIELDS
 
 
@@ -166,7 +167,7 @@ class KamSettings(models.TransientModel):
     _inherit = ["kam.class.settings.fields", "kam.manager.settings.mixin"]
     _description = "Key account settings of a company"
 
-    _kam_settings_group = "key_account_mgmt.group_kam_manager"
+    _kam_settings_group = MANAGER_GROUP
 
     @api.depends("company_id")
     def _compute_display_name(self):

@@ -10,7 +10,8 @@ partner (Contact Creation) off the key-account data of accounts that are not the
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .res_partner import MANAGER_GROUP, RATING_FIELDS
+from ..tools.access import is_kam_manager
+from .res_partner import RATING_FIELDS
 
 # What the Key account tab lets the account's salesperson or KAM change.
 KAM_EDIT_FIELDS = frozenset(
@@ -64,7 +65,7 @@ class ResPartner(models.Model):
         return not owners or user in owners
 
     def _kam_is_kam_manager(self):
-        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        return is_kam_manager(self.env)
 
     def _kam_blocked_message(self):
         """Why the current user cannot change this partner, in her language."""
@@ -106,28 +107,9 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_kam_class_source_text(self):
-        text = self._kam_class_source_text(self.env.company)
+        text = self.env["kam.class.engine"]._kam_class_source_text(self.env.company)
         for partner in self:
             partner.kam_class_source_text = text
-
-    @api.model
-    def _kam_class_source_text(self, company):
-        """The rule that computes the class in ``company``, in words.
-
-        The value ABC of customer scoring replaces the criteria rule when the company
-        says so; its setting lives in that module, read here when it is installed.
-        """
-        if "score_abc_source" in company._fields and company.score_abc_source == "value":
-            return self.env._(
-                "Value ABC: the customer's share of the company's revenue in 12 months "
-                "(see the Scoring tab)."
-            )
-        mode = dict(company._fields["kam_class_rule_mode"]._description_selection(self.env))
-        return self.env._(
-            "Criteria rule (%(mode)s): turnover, installers and yearly purchases against "
-            "the class thresholds.",
-            mode=mode.get(company.kam_class_rule_mode, "").lower(),
-        )
 
     # ===================================================================================
     # Checks
@@ -200,7 +182,7 @@ class ResPartner(models.Model):
             ],
             limit=1,
         )
-        if mine and not self.env.user.has_group(MANAGER_GROUP):
+        if mine and not is_kam_manager(self.env, superuser=False):
             action["context"] = {
                 "default_is_key_account": True,
                 "default_is_company": True,

@@ -65,10 +65,10 @@ class KamCase(TransactionCase):
         cls.company.kam_class_approver_id = cls.manager
 
         cls.purchases = {}
-        Partner = type(cls.env["res.partner"])
+        Engine = type(cls.env["kam.class.engine"])
         cls.startClassPatcher(
             patch.object(
-                Partner,
+                Engine,
                 "_kam_yearly_purchases",
                 lambda self, company, partners: {
                     pid: amount for (cid, pid), amount in cls.purchases.items() if cid == company.id
@@ -130,7 +130,7 @@ class KamCase(TransactionCase):
         self.purchases[((company or self.company).id, partner.id)] = amount
 
     def _recompute(self, partners, company=None):
-        self.env["res.partner"]._kam_recompute_abc_classes(
+        self.env["kam.class.engine"]._kam_recompute_abc_classes(
             company=company or self.company, partners=partners
         )
         partners.invalidate_recordset()

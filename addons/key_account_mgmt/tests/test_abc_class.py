@@ -113,7 +113,7 @@ class TestCriteriaRule(KamCase):
             kam_class_sync=True
         ).abc_class_manual = "A"
         self._set_purchases(partner, 300_000, self.company)
-        self.env["res.partner"]._kam_recompute_abc_classes(
+        self.env["kam.class.engine"]._kam_recompute_abc_classes(
             company=self.company | self.company2, partners=partner
         )
         partner.invalidate_recordset()
@@ -200,7 +200,7 @@ class TestCriteriaRule(KamCase):
     def test_recompute_is_idempotent(self):
         partner = self._classify(15_000_000, 30, 0)
         count = len(partner.abc_class_history_ids)
-        changed = self.env["res.partner"]._kam_recompute_abc_classes(
+        changed = self.env["kam.class.engine"]._kam_recompute_abc_classes(
             company=self.company, partners=partner
         )
         self.assertEqual(changed, 0)
@@ -208,8 +208,8 @@ class TestCriteriaRule(KamCase):
 
     def test_cron_works_in_chunks_and_resumes(self):
         Partner = self.env["res.partner"]
-        domain1 = Partner._kam_classifiable_domain(self.company)
-        domain2 = Partner._kam_classifiable_domain(self.company2)
+        domain1 = self.env["kam.class.engine"]._kam_classifiable_domain(self.company)
+        domain2 = self.env["kam.class.engine"]._kam_classifiable_domain(self.company2)
         self.env["ir.config_parameter"].sudo().set_param(
             "key_account_mgmt.class_recompute_cursor", "0:0"
         )
@@ -245,7 +245,7 @@ class TestCriteriaRule(KamCase):
     def test_recompute_all_customers_skips_contacts(self):
         partner = self._customer("Kaikki Oy", turnover=25_000_000, installers=60)
         contact = self._contact(partner, "Liisa", "procurement")
-        self.env["res.partner"]._kam_recompute_abc_classes(company=self.company)
+        self.env["kam.class.engine"]._kam_recompute_abc_classes(company=self.company)
         self.assertEqual(partner.abc_class, "A")
         self.assertFalse(contact.abc_class)
 
@@ -392,8 +392,9 @@ class TestSetBasedRecompute(KamCase):
         messages = len(a.message_ids)
         # a falls to C (history row, no upgrade); b and c stay and get no new row.
         a.with_context(kam_skip_class_recompute=True).customer_turnover = 0
-        Partner = self.env["res.partner"]
-        changed = Partner._kam_recompute_abc_classes(company=self.company, partners=partners)
+        changed = self.env["kam.class.engine"]._kam_recompute_abc_classes(
+            company=self.company, partners=partners
+        )
         self.assertEqual(changed, 1)
         self.assertEqual(partners.mapped("abc_class"), ["C", "B", "C"])
         rows = self.env["kam.abc.class.history"].search(

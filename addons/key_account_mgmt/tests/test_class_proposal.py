@@ -14,7 +14,7 @@ class TestClassProposal(KamCase):
         cls.customer = cls._customer(
             "Ehdotus Oy", turnover=15_000_000, installers=30, user_id=cls.salesperson.id
         )
-        cls.env["res.partner"]._kam_recompute_abc_classes(
+        cls.env["kam.class.engine"]._kam_recompute_abc_classes(
             company=cls.company, partners=cls.customer
         )
 

@@ -150,8 +150,8 @@ class TestOverServed(FollowUpCase):
         self._event("C held 3", datetime(2026, 5, 1, 9), self.c_other)
         self.c_account.with_company(self.company2).abc_class_manual = "A"
         with freeze_time(NOW):
-            in_main = self.env["res.partner"]._kam_overserved_reasons(self.company)
-            in_second = self.env["res.partner"]._kam_overserved_reasons(self.company2)
+            in_main = self.env["kam.meeting.status"]._kam_overserved_reasons(self.company)
+            in_second = self.env["kam.meeting.status"]._kam_overserved_reasons(self.company2)
         self.assertEqual(list(in_main), [self.c_account.id])
         self.assertEqual(self.a_account.with_company(self.company2).abc_class, "C")
         self.assertEqual(

@@ -230,7 +230,7 @@ class TestMeetingTargets(KamCase):
 
     def test_second_company_uses_its_own_class(self):
         # In the second company the account has no manual class and no data: C.
-        self.env["res.partner"]._kam_recompute_abc_classes(
+        self.env["kam.class.engine"]._kam_recompute_abc_classes(
             company=self.company2, partners=self.account
         )
         self.assertEqual(
@@ -279,3 +279,34 @@ class TestMeetingTargets(KamCase):
         self.account.abc_class_manual = "C"
         self.account.invalidate_recordset()
         self.assertFalse(self.account.kam_meetings_behind)
+
+    def test_meeting_counts_in_the_companies_of_its_organiser(self):
+        """Calendar events have no company: a meeting counts for the companies its
+        organiser works in, when the customer is shared or belongs to that company."""
+        Event = self.env["calendar.event"].with_context(no_mail_to_attendees=True)
+        shared = self._customer("Jaettu Oy", is_key_account=True)
+        shared_contact = self._contact(shared, "Jaana Jaettu", "procurement")
+        second_only = self._customer("Toinen AB", is_key_account=True, company_id=self.company2.id)
+        second_contact = self._contact(second_only, "Tove Toinen", "procurement")
+        # Sam works in the first company only, Sally in both.
+        for name, organiser, partners in (
+            ("by Sam", self.salesperson2, shared_contact),
+            ("by Sally", self.salesperson, shared_contact | second_contact),
+        ):
+            Event.create(
+                {
+                    "name": name,
+                    "start": datetime(2026, 5, 10, 9),
+                    "stop": datetime(2026, 5, 10, 10),
+                    "user_id": organiser.id,
+                    "partner_ids": [(6, 0, partners.ids)],
+                }
+            )
+
+        def held(partner, company):
+            return sum(row[0] for row in self._status(partner, company).values())
+
+        self.assertEqual(held(shared, self.company), 2)
+        self.assertEqual(held(shared, self.company2), 1, "Sam's meeting is not the second's")
+        self.assertEqual(held(second_only, self.company2), 1)
+        self.assertEqual(self._status(second_only, self.company), {})

@@ -48,11 +48,10 @@ class TestPartnerMerge(KamCase):
     def _setup_pair(self):
         survivor = self._partner("Aurora Survivor Oy")
         duplicate = self._partner("Aurora Survivor Oy (dup)")
-        Partner = self.env["res.partner"]
         # Survivor: manual A in company 1 only. Duplicate: computed B in company 1 and
         # computed C, manual B in company 2.
         survivor.with_company(self.company).write({"abc_class_manual": "A"})
-        Partner._kam_apply_class_values(
+        self.env["kam.class.engine"]._kam_apply_class_values(
             {
                 self.company: {duplicate.id: ("B", "rule B")},
                 self.company2: {duplicate.id: ("C", "rule C")},

@@ -54,7 +54,7 @@ class TestSecurity(KamCase):
         cls.theirs = cls._customer(
             "Toisen Oy", is_key_account=True, key_account_manager_id=cls.salesperson2.id
         )
-        cls.env["res.partner"]._kam_recompute_abc_classes(
+        cls.env["kam.class.engine"]._kam_recompute_abc_classes(
             company=cls.company, partners=cls.mine | cls.theirs
         )
         Swot = cls.env["kam.swot.item"]

@@ -28,7 +28,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         classes = {}
         if len(partners) >= 2:
             # Read before Odoo touches the columns; used by _update_values.
-            classes = self.env["res.partner"].sudo()._kam_read_classes(partners.ids)
+            classes = self.env["kam.class.engine"].sudo()._kam_read_classes(partners.ids)
         wizard = self.with_context(kam_merge_classes=classes)
         return super(BasePartnerMergeAutomaticWizard, wizard)._merge(
             partner_ids, dst_partner=dst_partner, extra_checks=extra_checks

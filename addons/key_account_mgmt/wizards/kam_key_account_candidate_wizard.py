@@ -36,7 +36,9 @@ class KamKeyAccountCandidateWizard(models.TransientModel):
         if not 1 <= self.min_criteria <= 3:
             raise UserError(self.env._("Criteria that must hold: give 1, 2 or 3."))
         Partner = self.env["res.partner"].with_company(self.company_id)
-        partners = Partner.search(Partner._kam_classifiable_domain(self.company_id))
+        partners = Partner.search(
+            self.env["kam.class.engine"]._kam_classifiable_domain(self.company_id)
+        )
         criteria = Partner._kam_key_account_criteria(
             self.company_id, partners, self.min_turnover, self.min_installers, self.min_purchases
         )

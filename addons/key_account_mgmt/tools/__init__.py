@@ -1,0 +1,3 @@
+from . import access
+from . import class_reasons
+from . import meetings
