@@ -14,13 +14,18 @@ class CustomerKpiSnapshot(models.Model):
     _description = "Monthly Customer KPI Snapshot"
     _order = "month desc, company_id, partner_id"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     month = fields.Date(required=True, index=True, readonly=True, help="First day of the month.")
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", index=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", index=True, readonly=True, check_company=True
+    )
     user_id = fields.Many2one("res.users", string="Salesperson", index=True, readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, readonly=True)
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", index=True, readonly=True, check_company=True
+    )
     revenue = fields.Monetary(readonly=True)
     margin = fields.Monetary(readonly=True)
     invoice_count = fields.Integer(string="Invoices", readonly=True)
@@ -207,17 +212,18 @@ class CustomerKpiTarget(models.Model):
     _name = "customer.kpi.target"
     _description = "Monthly KPI Target"
     _order = "month desc, team_id, user_id"
+    _check_company_auto = True
 
     month = fields.Date(required=True, index=True, help="Any day of the month; stored as the 1st.")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", index=True)
-    target_revenue = fields.Monetary(string="Target Revenue")
-    target_margin = fields.Monetary(string="Target Margin")
-    target_meetings = fields.Integer(string="Target Meetings")
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, check_company=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True, check_company=True)
+    target_revenue = fields.Monetary()
+    target_margin = fields.Monetary()
+    target_meetings = fields.Integer()
     target_hit_rate = fields.Float(string="Target Hit Rate (%)")
     actual_revenue = fields.Monetary(compute="_compute_actuals")
     actual_margin = fields.Monetary(compute="_compute_actuals")

@@ -91,8 +91,9 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         # Written together so the "sum is 100" check sees the new set, not a half-updated one.
         values = {name: self[name] for name in WEIGHT_FIELDS}
         if any(self.company_id[name] != value for name, value in values.items()):
             self.company_id.write(values)
+        return res

@@ -123,7 +123,7 @@ class TestKpiHistory(ScoringCommon):
         self.assertEqual(self._months()[date(2025, 6, 1)], [200.0, 1, 1])
 
     def test_post_init_hook_builds_history(self):
-        from odoo.addons.customer_scoring import post_init_hook
+        from .. import post_init_hook
 
         post_init_hook(self.env)
         self.assertEqual(self._months()[date(2024, 3, 1)], [1000.0, 2, 1])
