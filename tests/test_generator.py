@@ -1,10 +1,11 @@
-"""The demo data generator: deterministic plan, ORM writer, refuse-twice guard.
+"""The demo data generator: deterministic plan, ORM writer, refuse-twice guard, COPY rows.
 
 Runs the ORM writer with a tiny plan inside the test transaction (nothing is committed).
 """
 
 import os
 import sys
+import unittest
 from collections import Counter
 from datetime import date
 
@@ -12,6 +13,7 @@ from odoo.tests import TransactionCase, tagged
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "scripts"))
 
+from datagen.copy_rows import MOVES, CopyTable, N  # noqa: E402
 from datagen.orm_writer import MARKER_PARAM, GeneratorError, OrmWriter  # noqa: E402
 from datagen.plan import MAIN, SECOND, build_plan, frequency  # noqa: E402
 from dateutil.relativedelta import relativedelta  # noqa: E402
@@ -23,6 +25,26 @@ WHOLESALE_ARGS = {"seed": 42, "today": TODAY, "customers": 40, "months": 24}
 
 # orders invoiced in the last 20 days go through the sales flow, the older ones in bulk
 FLOW_FROM = TODAY - relativedelta(days=20)
+
+
+class TestCopyRows(unittest.TestCase):
+    """A COPY row is built by column name: defaults fill the rest, in the table's order."""
+
+    def test_row_by_column_name_with_defaults(self):
+        table = CopyTable("t", ["id", "name", "state", "note"], {"state": "posted"}).bind("now")
+        self.assertEqual(table.row(id=7, name="a"), f"7\ta\tposted\t{N}")
+        self.assertEqual(table.row(note="x", id=8, state="draft"), f"8\t{N}\tdraft\tx")
+
+    def test_audit_dates_take_the_writer_stamp(self):
+        row = MOVES.bind("2026-11-23 10:00:00").row(id=1).split("\t")
+        self.assertEqual(row[-2:], ["2026-11-23 10:00:00"] * 2)
+        self.assertEqual(len(row), len(MOVES.columns))
+
+    def test_unknown_column_raises(self):
+        with self.assertRaises(KeyError):
+            MOVES.bind("now").row(id=1, amount_totl="1.00")
+        with self.assertRaises(KeyError):
+            CopyTable("t", ["id"], {"idd": 1})
 
 
 @tagged("post_install", "-at_install")
