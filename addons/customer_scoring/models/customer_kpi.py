@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.addons.key_account_mgmt.tools.meetings import customer_meetings_sql
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -117,23 +118,12 @@ WITH inv AS (
   GROUP BY 1, 2, 3, 4
 ),
 meet AS (
-    SELECT date_trunc('month', ev.start)::date AS month, u.company_id,
-           p.commercial_partner_id AS partner_id, ev.user_id,
-           0 AS revenue, 0 AS margin, 0 AS invoices,
-           COUNT(DISTINCT ev.id) AS meetings, 0 AS won, 0 AS lost
-      FROM calendar_event ev
-      JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = ev.id
-      JOIN res_partner p ON p.id = rel.res_partner_id
-      JOIN res_users u ON u.id = ev.user_id
-     WHERE ev.active AND ev.start >= %(start)s AND ev.start < %(end)s
-       AND ev.start <= NOW() AT TIME ZONE 'UTC'
-       AND rel.res_partner_id <> u.partner_id
-       AND u.company_id = ANY(%(companies)s)
-       AND NOT EXISTS (
-           -- internal users' own partners are not customers; portal users' partners are
-           SELECT 1 FROM res_users own
-            WHERE own.partner_id = p.commercial_partner_id AND NOT own.share
-       )
+    -- Meetings held, as key_account_mgmt defines them (tools/meetings.py).
+    SELECT date_trunc('month', m.start)::date AS month, m.company_id, m.partner_id,
+           m.user_id, 0 AS revenue, 0 AS margin, 0 AS invoices,
+           COUNT(DISTINCT m.event_id) AS meetings, 0 AS won, 0 AS lost
+      FROM (%(meetings)s) m
+     WHERE m.start <= NOW() AT TIME ZONE 'UTC'
   GROUP BY 1, 2, 3, 4
 ),
 orders AS (
@@ -182,6 +172,9 @@ SELECT t.month, t.company_id, c.currency_id, t.partner_id, t.user_id, team.id,
                 cost=line_cost_sql("aml", "am"),
                 revenue_lines=revenue_line_where_sql("aml", "am"),
                 invoice=CUSTOMER_INVOICE,
+                meetings=customer_meetings_sql(
+                    company_ids=companies.ids, start_from=start, start_before=end
+                ),
             )
         )
         count = cr.rowcount

@@ -146,3 +146,27 @@ class TestKpiTargetCompany(ScoringCommon):
             {"month": "2025-05-01", "team_id": other_team.id, "company_id": other.id}
         )
         self.assertEqual(target.team_id.company_id, other)
+
+    def test_declined_meeting_does_not_count(self):
+        """A meeting the customer's only invited contact declined was not held with the
+        customer: it is not in the snapshot's meetings."""
+        event = (
+            self.env["calendar.event"]
+            .with_context(no_mail_to_attendees=True)
+            .create(
+                {
+                    "name": "Declined",
+                    "start": datetime(2025, 5, 25, 9),
+                    "stop": datetime(2025, 5, 25, 10),
+                    "user_id": self.salesman.id,
+                    "partner_ids": [
+                        Command.set([self.alpha_contact.id, self.salesman.partner_id.id])
+                    ],
+                }
+            )
+        )
+        event.attendee_ids.filtered(lambda a: a.partner_id == self.alpha_contact).do_decline()
+        snapshots = self.env["customer.kpi.snapshot"].generate_snapshots(date(2025, 5, 31))
+        row = snapshots.filtered(lambda s: s.user_id == self.salesman)
+        self.assertEqual(row.partner_id, self.alpha)
+        self.assertEqual(row.meeting_count, 2)
