@@ -123,30 +123,6 @@ class TestKpi(ScoringCommon):
         self.assertEqual(sum(rows.mapped("margin")), 360.0)
         self.assertEqual(rows.categ_id, self.product_a.categ_id)
 
-
-@tagged("post_install", "-at_install")
-class TestKpiTargetCompany(ScoringCommon):
-    def test_target_team_and_salesperson_of_the_company(self):
-        """A target's team and salesperson belong to its company: another company's team,
-        or a salesperson who does not work there, is refused and nothing is written."""
-        other = self.env["res.company"].create({"name": "Toinen Oy"})
-        other_team = self.env["crm.team"].create({"name": "Team South", "company_id": other.id})
-        other_user = new_test_user(
-            self.env, login="cs_other_sales", company_id=other.id, company_ids=[other.id]
-        )
-        Target = self.env["customer.kpi.target"]
-        for values in ({"team_id": other_team.id}, {"user_id": other_user.id}):
-            with (
-                self.assertRaisesRegex(UserError, "Incompatible companies"),
-                self.env.cr.savepoint(),
-            ):
-                Target.create(dict(values, month="2025-05-01", company_id=self.company.id))
-        self.assertFalse(Target.search([("company_id", "=", self.company.id)]))
-        target = Target.create(
-            {"month": "2025-05-01", "team_id": other_team.id, "company_id": other.id}
-        )
-        self.assertEqual(target.team_id.company_id, other)
-
     def test_declined_meeting_does_not_count(self):
         """A meeting the customer's only invited contact declined was not held with the
         customer: it is not in the snapshot's meetings."""
@@ -170,3 +146,27 @@ class TestKpiTargetCompany(ScoringCommon):
         row = snapshots.filtered(lambda s: s.user_id == self.salesman)
         self.assertEqual(row.partner_id, self.alpha)
         self.assertEqual(row.meeting_count, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestKpiTargetCompany(ScoringCommon):
+    def test_target_team_and_salesperson_of_the_company(self):
+        """A target's team and salesperson belong to its company: another company's team,
+        or a salesperson who does not work there, is refused and nothing is written."""
+        other = self.env["res.company"].create({"name": "Toinen Oy"})
+        other_team = self.env["crm.team"].create({"name": "Team South", "company_id": other.id})
+        other_user = new_test_user(
+            self.env, login="cs_other_sales", company_id=other.id, company_ids=[other.id]
+        )
+        Target = self.env["customer.kpi.target"]
+        for values in ({"team_id": other_team.id}, {"user_id": other_user.id}):
+            with (
+                self.assertRaisesRegex(UserError, "Incompatible companies"),
+                self.env.cr.savepoint(),
+            ):
+                Target.create(dict(values, month="2025-05-01", company_id=self.company.id))
+        self.assertFalse(Target.search([("company_id", "=", self.company.id)]))
+        target = Target.create(
+            {"month": "2025-05-01", "team_id": other_team.id, "company_id": other.id}
+        )
+        self.assertEqual(target.team_id.company_id, other)
