@@ -72,6 +72,7 @@ class TestNumberFormats(unittest.TestCase):
 
 class TestCriteriaRuleReasons(unittest.TestCase):
     def setUp(self):
+        super().setUp()
         self.money = money_formatter("€", "after", 0, ",", ".")
         self.rule = reason_context(
             rule_texts(english), self.money, "Nordic Oy", "EUR", 2, THRESHOLDS
@@ -134,6 +135,7 @@ class TestCriteriaRuleReasons(unittest.TestCase):
 
 class TestReviewAndOverservedTexts(unittest.TestCase):
     def setUp(self):
+        super().setUp()
         self.money = money_formatter("€", "after", 0, ",", ".")
         self.number = number_formatter(",", ".", [3, 0])
 
