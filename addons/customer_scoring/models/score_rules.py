@@ -8,6 +8,7 @@ and the explanation text; the rule itself is described in readme/DESCRIPTION.md.
 
 from dateutil.relativedelta import relativedelta
 
+from odoo.addons.key_account_mgmt.models.res_partner import RATING_FIELDS
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 from odoo.tools.translate import LazyTranslate
@@ -24,13 +25,8 @@ SCORE_FACTORS = {
     "payment": ("score_weight_payment", _lt("Payment behaviour")),
     "evaluative": ("score_weight_evaluative", _lt("Evaluative ratings by the owner")),
 }
-EVALUATIVE_FIELDS = (
-    "kam_reference_value",
-    "kam_network_value",
-    "kam_emotional_value",
-    "kam_learning_value",
-    "kam_regularity_value",
-)
+# The owner's ratings of a customer, as key_account_mgmt defines them.
+EVALUATIVE_FIELDS = RATING_FIELDS
 # Highest score of a customer that stopped buying, whatever its history: a passive or lost
 # customer is a customer to win back, not one of the best.
 SCORE_CAPS = {"passive": 40.0, "lost": 20.0}
