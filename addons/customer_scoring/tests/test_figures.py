@@ -1,9 +1,14 @@
+import ast
 from datetime import date
+
+from lxml import etree
 
 from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..tools.revenue_lines import (
+    CUSTOMER_INVOICE,
+    CUSTOMER_REFUND,
     line_cost,
     line_cost_sql,
     revenue_line_domain,
@@ -312,3 +317,17 @@ class TestRevenueLines(ScoringCommon):
             )
         )
         self.assertEqual(-sum(alpha_lines.mapped("balance")), 1250.0)
+
+    def test_search_filter_is_the_revenue_line_domain(self):
+        """The drill-down's "Counted in revenue" filter (a view cannot import the domain)
+        is the revenue line domain, and so are its invoice / credit note filters."""
+        view = self.env.ref("customer_scoring.view_move_line_scoring_search")
+        arch = etree.fromstring(view.arch)
+        domains = {
+            f.get("name"): ast.literal_eval(f.get("domain"))
+            for f in arch.iter("filter")
+            if f.get("domain")
+        }
+        self.assertEqual(domains["counted_in_revenue"], revenue_line_domain())
+        self.assertEqual(domains["invoices"], [("move_id.move_type", "=", CUSTOMER_INVOICE)])
+        self.assertEqual(domains["credit_notes"], [("move_id.move_type", "=", CUSTOMER_REFUND)])
