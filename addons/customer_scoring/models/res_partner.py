@@ -19,9 +19,7 @@ class ResPartner(models.Model):
     customer_score_currency_id = fields.Many2one(
         "res.currency", compute="_compute_customer_score", groups=SCORE_GROUPS
     )
-    customer_score = fields.Float(
-        string="Customer Score", compute="_compute_customer_score", groups=SCORE_GROUPS
-    )
+    customer_score = fields.Float(compute="_compute_customer_score", groups=SCORE_GROUPS)
     customer_score_class = fields.Selection(
         VALUE_CLASSES,
         string="Revenue rank (ABC by value)",

@@ -11,7 +11,7 @@ from odoo.http import request
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     def _thread_to_store(self, store, /, *, fields=None, request_list=None):
         return super(ResPartner, self._kam_with_switcher_companies())._thread_to_store(

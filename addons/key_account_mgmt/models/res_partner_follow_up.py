@@ -16,7 +16,8 @@ MIN_ORG_LEVELS = 2
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    # One file per concern of the partner extension (models/__init__.py lists them).
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     kam_swot_item_ids = fields.One2many(
         "kam.swot.item", "partner_id", string="SWOT", groups="base.group_user"

@@ -28,7 +28,7 @@ KAM_EDIT_FIELDS = frozenset(
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     kam_can_edit = fields.Boolean(
         string="Can change the key-account data",

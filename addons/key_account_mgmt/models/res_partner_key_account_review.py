@@ -20,7 +20,8 @@ REVIEW_KEEP_MONTHS = 12
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    # One file per concern of the partner extension (models/__init__.py lists them).
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     kam_review_key_account = fields.Boolean(
         string="Review key-account status",
