@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..tools.access import MANAGER_GROUP
+from ..tools.access import MANAGER_GROUP, is_manager
 from .res_company import KAM_SETTINGS_FIELDS
 
 
@@ -85,7 +85,7 @@ class KamManagerSettingsMixin(models.AbstractModel):
         )
 
     def _kam_company_for_settings(self, company):
-        if not self.env.su and not self.env.user.has_group(self._kam_settings_group):
+        if not is_manager(self.env, self._kam_settings_group):
             raise AccessError(
                 self.env._(
                     "Only the group “%(group)s” can change these settings.",
