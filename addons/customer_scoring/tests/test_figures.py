@@ -163,6 +163,8 @@ class TestFigures(ScoringCommon):
         purchases = Engine._kam_yearly_purchases(self.company, self.alpha | self.beta)
         self.assertEqual(purchases, {self.alpha.id: 1250.0, self.beta.id: 100.0})
         self.company.score_abc_source = "value"
+        self.assertIn("Value ABC", Engine._kam_class_source_text(self.company))
+        self.assertIn("Value ABC", self.alpha.kam_class_source_text)
         values = Engine._kam_compute_class_values(self.company, self.alpha | self.gamma)
         self.assertEqual(values[self.alpha.id][0], "A")
         self.assertEqual(values[self.gamma.id][0], "C")

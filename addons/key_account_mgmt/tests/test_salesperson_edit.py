@@ -253,10 +253,9 @@ class TestSalespersonEdit(KamCase):
     def test_class_source_text(self):
         partner = self.mine.with_user(self.sally)
         self.assertIn("Criteria rule (at least 2 of the 3 criteria)", partner.kam_class_source_text)
-        if "score_abc_source" in self.company._fields:
-            self.company.score_abc_source = "value"
-            partner.invalidate_recordset()
-            self.assertIn("Value ABC", partner.kam_class_source_text)
+        self.company.kam_class_rule_mode = "all_three"
+        partner.invalidate_recordset()
+        self.assertIn("Criteria rule (all 3 criteria)", partner.kam_class_source_text)
 
 
 @tagged("post_install", "-at_install")

@@ -25,8 +25,6 @@ class TestTourKamMorning(KamTourCase):
                 "kam_class_rule_mode": "two_of_three",
             }
         )
-        if "score_abc_source" in company._fields:
-            company.score_abc_source = "criteria"
         cls.approver = new_test_user(
             cls.env,
             login="kam_morning_boss",
