@@ -14,9 +14,15 @@ class KamAbcClassHistory(models.Model):
     _description = "Customer Class History"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company

@@ -21,6 +21,7 @@ class KamAccountPlan(models.Model):
     _description = "Key Account Plan"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     partner_id = fields.Many2one(
@@ -29,6 +30,7 @@ class KamAccountPlan(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain=[("is_company", "=", True)],
     )
     company_id = fields.Many2one(
@@ -41,6 +43,7 @@ class KamAccountPlan(models.Model):
         store=True,
         readonly=False,
         tracking=True,
+        check_company=True,
     )
     date_start = fields.Date(
         string="Period Start", required=True, default=fields.Date.context_today
@@ -90,10 +93,13 @@ class KamAccountPlan(models.Model):
 
     @api.depends("partner_id")
     def _compute_user_id(self):
+        # The customer's key account manager, else its salesperson, if they work in the
+        # plan's company (a shared customer's KAM may work in another company of ours).
         for plan in self:
-            plan.user_id = (
-                plan.partner_id.key_account_manager_id or plan.partner_id.user_id or plan.user_id
-            )
+            responsible = (
+                plan.partner_id.key_account_manager_id | plan.partner_id.user_id
+            ).filtered(lambda user, plan=plan: plan.company_id in user.company_ids)
+            plan.user_id = responsible[:1] or plan.user_id
 
     @api.depends("resource_ids.hours_per_month")
     def _compute_total_hours(self):

@@ -5,6 +5,7 @@ class KamAccountPlanAction(models.Model):
     _name = "kam.account.plan.action"
     _description = "Account Plan Action"
     _order = "deadline, id"
+    _check_company_auto = True
 
     goal_id = fields.Many2one(
         "kam.account.plan.goal", required=True, index=True, ondelete="cascade"
@@ -14,7 +15,7 @@ class KamAccountPlanAction(models.Model):
     )
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     name = fields.Char(string="Action", required=True)
-    owner_id = fields.Many2one("res.users")
+    owner_id = fields.Many2one("res.users", check_company=True)
     deadline = fields.Date()
     state = fields.Selection(
         [("todo", "To do"), ("done", "Done"), ("cancelled", "Cancelled")],

@@ -6,6 +6,7 @@ class KamAccountPlanGoal(models.Model):
     _name = "kam.account.plan.goal"
     _description = "Account Plan Goal"
     _order = "plan_id, deadline, id"
+    _check_company_auto = True
 
     plan_id = fields.Many2one("kam.account.plan", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
@@ -32,7 +33,7 @@ class KamAccountPlanGoal(models.Model):
     actual_display = fields.Char(string="Actual Value", compute="_compute_value_display")
     progress = fields.Float(compute="_compute_progress", string="Progress (%)")
     deadline = fields.Date()
-    owner_id = fields.Many2one("res.users")
+    owner_id = fields.Many2one("res.users", check_company=True)
     action_ids = fields.One2many("kam.account.plan.action", "goal_id", string="Actions")
 
     @api.depends_context("lang")

@@ -6,10 +6,11 @@ class KamAccountPlanResource(models.Model):
     _name = "kam.account.plan.resource"
     _description = "Account Plan Resource Allocation"
     _order = "plan_id, id"
+    _check_company_auto = True
 
     plan_id = fields.Many2one("kam.account.plan", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
-    user_id = fields.Many2one("res.users", string="Who", required=True)
+    user_id = fields.Many2one("res.users", string="Who", required=True, check_company=True)
     role = fields.Char()
     hours_per_month = fields.Float()
 

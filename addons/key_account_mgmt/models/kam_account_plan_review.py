@@ -9,11 +9,12 @@ class KamAccountPlanReview(models.Model):
     _name = "kam.account.plan.review"
     _description = "Quarterly Account Plan Review"
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     plan_id = fields.Many2one("kam.account.plan", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
-    participant_ids = fields.Many2many("res.users", string="Participants")
+    participant_ids = fields.Many2many("res.users", string="Participants", check_company=True)
     conclusions = fields.Text()
 
     @api.model_create_multi

@@ -18,6 +18,7 @@ class KamSwotItem(models.Model):
     _description = "Key Account SWOT Item"
     _order = "partner_id, swot_type, impact desc, id"
     _rec_name = "description"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -25,6 +26,7 @@ class KamSwotItem(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+        check_company=True,
         domain=[("is_company", "=", True)],
     )
     company_id = fields.Many2one(

@@ -71,6 +71,7 @@ class ResCompany(models.Model):
         "res.users",
         string="Class change approver",
         domain=[("share", "=", False)],
+        check_company=True,
         help="Manager who gets the activity when a salesperson proposes a class. "
         "Empty: the salesperson's sales team leader, else any key account manager.",
     )
@@ -189,6 +190,12 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    # res.company does not check its relations by itself (no _check_company_auto): the
+    # class change approver must work in the company whose proposals he decides.
+    @api.constrains("kam_class_approver_id")
+    def _check_kam_class_approver_company(self):
+        self._check_company(["kam_class_approver_id"])
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -18,3 +18,4 @@ from . import test_kam_i18n
 from . import test_tour_account_plan
 from . import test_tour_chatter_company
 from . import test_partner_merge
+from . import test_check_company

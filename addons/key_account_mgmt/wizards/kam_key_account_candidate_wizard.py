@@ -100,11 +100,15 @@ class KamKeyAccountCandidateLine(models.TransientModel):
     _name = "kam.key.account.candidate.line"
     _description = "Key Account Candidate"
     _order = "suggestion, criteria_met desc, purchases desc"
+    _check_company_auto = True
 
     wizard_id = fields.Many2one("kam.key.account.candidate.wizard", ondelete="cascade")
+    company_id = fields.Many2one(related="wizard_id.company_id")
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     selected = fields.Boolean(string="Apply")
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", readonly=True, check_company=True
+    )
     turnover = fields.Monetary(readonly=True)
     installer_count = fields.Integer(string="Installers", readonly=True)
     purchases = fields.Monetary(string="Yearly Purchases", readonly=True)
@@ -112,4 +116,4 @@ class KamKeyAccountCandidateLine(models.TransientModel):
     suggestion = fields.Selection(
         [("add", "Select as key account"), ("remove", "No longer qualifies")], readonly=True
     )
-    key_account_manager_id = fields.Many2one("res.users")
+    key_account_manager_id = fields.Many2one("res.users", check_company=True)
