@@ -156,6 +156,7 @@ def main():
                 if hits:
                     print(f"- {name}: {hook['entry']}\n  " + "\n  ".join(hits))
                     counts[hook["id"]] += len(hits)
+                    per_file.update(hits)
                     failed.append(name)
                 continue
             if repo["repo"] not in HOOK_REPOS:
