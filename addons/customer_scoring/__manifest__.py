@@ -8,6 +8,7 @@
     "author": "KAM Add-ons Team",
     "website": "https://example.com/kam-addons",
     "depends": ["key_account_mgmt", "sale_management", "account"],
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
         "security/customer_scoring_security.xml",
         "security/ir.model.access.csv",

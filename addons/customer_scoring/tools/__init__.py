@@ -1,1 +1,2 @@
+from . import clv_model
 from . import revenue_lines
