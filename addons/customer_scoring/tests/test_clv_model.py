@@ -21,7 +21,7 @@ import unittest
 
 import numpy as np
 
-from odoo.addons.customer_scoring.tools import clv_model
+from odoo.addons.customer_scoring.tools import clv_model, purchase_days
 
 DATA = pathlib.Path(__file__).parent / "data" / "CDNOW_sample.txt"
 CALIBRATION_END = datetime.date(1997, 9, 30)
@@ -87,7 +87,7 @@ class TestCdnowReference(unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.purchases = cdnow_purchases()
-        cls.summary = clv_model.customer_summary(cls.purchases, CALIBRATION_END)
+        cls.summary = purchase_days.customer_summary(cls.purchases, CALIBRATION_END)
         cls.fit = clv_model.fit_bgnbd(cls.summary.x, cls.summary.t_x, cls.summary.T)
         cls.spend = clv_model.fit_gamma_gamma(cls.summary.x, cls.summary.mean_value)
 
@@ -164,7 +164,7 @@ class TestCdnowReference(unittest.TestCase):
         model's forecast against the repeat purchase days that happened (1,959 rows, 1,882
         purchase days). The forecast is 12% low in total; the largest gaps are the customers
         with one or two calibration purchases."""
-        holdout = clv_model.customer_summary(self.purchases, HOLDOUT_END)
+        holdout = purchase_days.customer_summary(self.purchases, HOLDOUT_END)
         by_id = dict(zip(holdout.customer_ids, holdout.x, strict=True))
         actual = np.array([by_id[c] for c in self.summary.customer_ids]) - self.summary.x
         predicted = clv_model.expected_purchases(
@@ -223,6 +223,56 @@ class TestCdnowReference(unittest.TestCase):
         np.testing.assert_allclose(undiscounted, year * value * 0.3, rtol=1e-9)
         self.assertTrue(np.all(clv[undiscounted > 0] < undiscounted[undiscounted > 0]))
 
+    def test_predict_customers(self):
+        summary = self.summary
+        margin = np.linspace(0.1, 0.5, summary.x.size)
+        result = clv_model.predict_customers(
+            self.fit,
+            self.spend,
+            summary.x,
+            summary.t_x,
+            summary.T,
+            summary.mean_value,
+            margin,
+            horizon_months=24,
+            yearly_discount=0.08,
+        )
+        value = clv_model.expected_purchase_value(self.spend, summary.x, summary.mean_value)
+        year = clv_model.expected_purchases(
+            self.fit, clv_model.YEAR_WEEKS, summary.x, summary.t_x, summary.T
+        )
+        np.testing.assert_allclose(result.expected_purchases_12m, year, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(result.expected_purchase_value, value)
+        np.testing.assert_allclose(result.expected_revenue_12m, year * value, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(
+            result.clv,
+            clv_model.customer_lifetime_value(
+                self.fit, summary.x, summary.t_x, summary.T, value, margin, 24, 0.08
+            ),
+            rtol=1e-12,
+        )
+        self.assertEqual(result.monthly_purchases.shape, (2357, 12))
+        np.testing.assert_allclose(
+            result.monthly_purchases.sum(axis=1), year, rtol=1e-9, atol=1e-12
+        )
+        np.testing.assert_allclose(
+            result.monthly_revenue, result.monthly_purchases * value[:, None]
+        )
+        np.testing.assert_array_equal(
+            result.p_alive,
+            clv_model.probability_alive(self.fit, summary.x, summary.t_x, summary.T),
+        )
+        with self.assertRaises(ValueError):
+            clv_model.predict_customers(
+                clv_model.BgNbdFit(),
+                self.spend,
+                summary.x,
+                summary.t_x,
+                summary.T,
+                summary.mean_value,
+                0.3,
+            )
+
 
 class TestPurchaseDays(unittest.TestCase):
     """(x, t_x, T) and the repeat mean from purchase days as of a scoring date."""
@@ -239,7 +289,7 @@ class TestPurchaseDays(unittest.TestCase):
             "after": [(day(2025, 1, 8), 40.0), (day(2025, 6, 1), 99.0), (day(2025, 6, 29), 1.0)],
             "once": [(datetime.datetime(2025, 3, 1, 15, 0), 20.0)],
         }
-        summary = clv_model.customer_summary(purchases, day(2025, 6, 1))
+        summary = purchase_days.customer_summary(purchases, day(2025, 6, 1))
         self.assertEqual(summary.customer_ids, ["same-day", "after", "once"])
         np.testing.assert_array_equal(summary.x, [1, 1, 0])
         np.testing.assert_allclose(summary.t_x, [2.0, 144 / 7, 0.0])
@@ -247,10 +297,10 @@ class TestPurchaseDays(unittest.TestCase):
         # The first day (150 together) is excluded; the purchase on the scoring date counts.
         np.testing.assert_allclose(summary.mean_value, [30.0, 99.0, 0.0])
         self.assertEqual(
-            clv_model.repeat_mean_values(purchases, day(2025, 6, 1)),
+            purchase_days.repeat_mean_values(purchases, day(2025, 6, 1)),
             {"same-day": 30.0, "after": 99.0},
         )
-        ids, x, t_x, T = clv_model.rfm_from_dates(
+        ids, x, t_x, T = purchase_days.rfm_from_dates(
             {key: [d for d, _value in rows] for key, rows in purchases.items()}, day(2025, 6, 1)
         )
         self.assertEqual(ids, summary.customer_ids)
@@ -445,6 +495,14 @@ class TestStates(unittest.TestCase):
         self.assertTrue(np.all(np.isfinite(values)))
         self.assertAlmostEqual(float(values[0]), spend.population_mean)
         self.assertAlmostEqual(float(values[1]), 15.44 * 6.25 / (3 * 6.25 + 2.74))
+        # Without a spend model: the customer's own mean, for x = 0 the mean of all repeat
+        # purchases (2 x 30 + 1 x 60) / 3.
+        unfitted = clv_model.GammaGammaFit()
+        values = clv_model.expected_purchase_value(unfitted, [2, 1, 0], [30.0, 60.0, 0.0])
+        np.testing.assert_allclose(values, [30.0, 60.0, 40.0])
+        np.testing.assert_array_equal(
+            clv_model.expected_purchase_value(unfitted, [0], [0.0]), [0.0]
+        )
 
 
 def speed(count=100_000, seed=1):
@@ -458,9 +516,8 @@ def speed(count=100_000, seed=1):
     grouped_at = time.perf_counter()
     fit = clv_model.fit_bgnbd(grouped.x, grouped.t_x, grouped.T, weights=grouped.weights)
     fitted_at = time.perf_counter()
-    clv_model.probability_alive(fit, x, t_x, T)
-    clv_model.expected_purchases(fit, 365 / 7, x, t_x, T)
-    clv_model.monthly_purchases(fit, grouped.x, grouped.t_x, grouped.T, months=12)
+    spend = clv_model.GammaGammaFit(p=6.0, q=4.0, v=15.0, state=clv_model.FITTED)
+    clv_model.predict_customers(fit, spend, x, t_x, T, np.full(count, 100.0), 0.3)
     done = time.perf_counter()
     return {
         "customers": count,

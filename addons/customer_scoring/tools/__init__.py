@@ -1,2 +1,3 @@
 from . import clv_model
+from . import purchase_days
 from . import revenue_lines

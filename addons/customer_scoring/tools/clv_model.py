@@ -1,7 +1,8 @@
 """Customer-base model on purchase days: BG/NBD purchases, Gamma-Gamma spend, CLV.
 
 Plain functions on numpy and scipy, without Odoo or a database, so that the scoring run
-can call them on arrays and tests can check them against published figures.
+can call them on arrays and tests can check them against published figures. The
+per-customer figures come from ``purchase_days.customer_summary``.
 
 Data
     A purchase is a calendar day with at least one purchase of the customer; its value is
@@ -64,7 +65,6 @@ States
     model. No output is NaN or infinite.
 """
 
-import datetime
 import math
 from dataclasses import dataclass, field
 
@@ -79,6 +79,7 @@ MIN_CUSTOMERS = 10
 MIN_REPEAT_BUYERS = 1
 WEEK_DAYS = 7.0
 MONTH_WEEKS = 365.0 / 12.0 / WEEK_DAYS
+YEAR_WEEKS = 365.0 / WEEK_DAYS
 # Each parameter lives in [PARAM_MIN, PARAM_MAX]; a fit ending within a hair of an edge
 # is not determined by the data.
 PARAM_MIN = 1e-6
@@ -97,8 +98,8 @@ MESSAGES = {
     "invalid_rows": "Some customers' purchase figures are missing, negative or have a last "
     "purchase after the scoring date.",
     "not_finite": "The fit gave a value that is not a finite number.",
-    "at_edge": "The purchases do not determine the model: parameter %(name)s ran to the "
-    "edge of its range.",
+    "at_edge": "The customers' purchases are too alike for the model to tell them apart "
+    "(parameter %(name)s reached the limit of its range).",
     "infinite_mean": "The spend model has no finite mean value (q = %(q).3f is not above 1).",
     "fitted": "Fitted on %(count)s customers, %(repeat)s of them repeat buyers.",
 }
@@ -120,18 +121,13 @@ class GroupedRows:
 
 
 @dataclass
-class BgNbdFit:
-    """A BG/NBD fit: parameters (alpha per week), log-likelihood and state."""
+class _Fit:
+    """State of a fit: 'fitted', 'too_few_data' or 'failed', with the reason."""
 
-    r: float = 0.0
-    alpha: float = 0.0
-    a: float = 0.0
-    b: float = 0.0
     log_likelihood: float = 0.0
     converged: bool = False
     message: str = ""
     customer_count: int = 0
-    repeat_customer_count: int = 0
     state: str = TOO_FEW_DATA
     reason: str = ""
     message_params: dict = field(default_factory=dict)
@@ -142,23 +138,23 @@ class BgNbdFit:
 
 
 @dataclass
-class GammaGammaFit:
-    """A Gamma-Gamma fit of the value of a purchase."""
+class BgNbdFit(_Fit):
+    """A BG/NBD fit: parameters (alpha per week), log-likelihood and state."""
+
+    r: float = 0.0
+    alpha: float = 0.0
+    a: float = 0.0
+    b: float = 0.0
+    repeat_customer_count: int = 0
+
+
+@dataclass
+class GammaGammaFit(_Fit):
+    """A Gamma-Gamma fit of the value of a purchase (customer_count: repeat buyers used)."""
 
     p: float = 0.0
     q: float = 0.0
     v: float = 0.0
-    log_likelihood: float = 0.0
-    converged: bool = False
-    message: str = ""
-    customer_count: int = 0
-    state: str = TOO_FEW_DATA
-    reason: str = ""
-    message_params: dict = field(default_factory=dict)
-
-    @property
-    def is_fitted(self):
-        return self.state == FITTED
 
     @property
     def population_mean(self):
@@ -166,83 +162,7 @@ class GammaGammaFit:
         return self.p * self.v / (self.q - 1.0) if self.is_fitted else 0.0
 
 
-@dataclass
-class CustomerSummary:
-    """Per-customer (x, t_x, T) and mean repeat value as of a scoring date."""
-
-    customer_ids: list
-    x: np.ndarray
-    t_x: np.ndarray
-    T: np.ndarray
-    mean_value: np.ndarray
-    first_dates: list
-    last_dates: list
-
-
-# ----------------------------------------------------------------------------- data
-
-
-def _as_date(value):
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def customer_summary(purchases, scoring_date):
-    """Summaries as of ``scoring_date`` from ``{customer: iterable of (date, value)}``.
-
-    Several entries on one day are one purchase day whose value is their sum; entries after
-    the scoring date are ignored; customers without a purchase on or before it are left out.
-    ``mean_value`` is the mean value of the repeat purchase days (0.0 when x = 0).
-    """
-    scoring_date = _as_date(scoring_date)
-    ids, xs, t_xs, Ts, means, firsts, lasts = [], [], [], [], [], [], []
-    for customer, entries in purchases.items():
-        days = {}
-        for day, value in entries:
-            day = _as_date(day)
-            if day <= scoring_date:
-                days[day] = days.get(day, 0.0) + float(value)
-        if not days:
-            continue
-        ordered = sorted(days)
-        first, last = ordered[0], ordered[-1]
-        repeats = len(ordered) - 1
-        ids.append(customer)
-        xs.append(repeats)
-        t_xs.append((last - first).days / WEEK_DAYS)
-        Ts.append((scoring_date - first).days / WEEK_DAYS)
-        means.append(sum(days[day] for day in ordered[1:]) / repeats if repeats else 0.0)
-        firsts.append(first)
-        lasts.append(last)
-    return CustomerSummary(
-        customer_ids=ids,
-        x=np.asarray(xs, dtype=float),
-        t_x=np.asarray(t_xs, dtype=float),
-        T=np.asarray(Ts, dtype=float),
-        mean_value=np.asarray(means, dtype=float),
-        first_dates=firsts,
-        last_dates=lasts,
-    )
-
-
-def rfm_from_dates(dates_by_customer, scoring_date):
-    """(customer ids, x, t_x, T) from ``{customer: iterable of purchase dates}``."""
-    summary = customer_summary(
-        {customer: [(day, 0.0) for day in days] for customer, days in dates_by_customer.items()},
-        scoring_date,
-    )
-    return summary.customer_ids, summary.x, summary.t_x, summary.T
-
-
-def repeat_mean_values(purchases, scoring_date):
-    """``{customer: mean value of its repeat purchase days}`` for customers with x >= 1."""
-    summary = customer_summary(purchases, scoring_date)
-    return {
-        customer: float(mean)
-        for customer, x, mean in zip(
-            summary.customer_ids, summary.x, summary.mean_value, strict=True
-        )
-        if x >= 1
-    }
+# ----------------------------------------------------------------------------- rows
 
 
 def group_rows(x, t_x, T):
@@ -432,14 +352,7 @@ def probability_alive(fit, x, t_x, T):
 def expected_purchases(fit, t, x, t_x, T):
     """Expected purchases in the next ``t`` weeks after T, given (x, t_x, T); broadcasts."""
     t, x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, x, t_x, T)))
-    shape = t.shape
-    rows, inverse = np.unique(
-        np.column_stack([t.ravel(), x.ravel(), t_x.ravel(), T.ravel()]),
-        axis=0,
-        return_inverse=True,
-    )
-    values = _expected_purchases_rows(fit, rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3])
-    return values[inverse.ravel()].reshape(shape)
+    return _expected_purchases_rows(fit, t, x, t_x, T)
 
 
 def _expected_purchases_rows(fit, t, x, t_x, T):
@@ -544,11 +457,16 @@ def expected_purchase_value(fit, x, mean_value):
     """Conditional expected value of a purchase: (v + x m) p / (p x + q - 1).
 
     A customer without repeat purchases (x = 0) gets the population mean; a negative mean
-    counts as 0.
+    counts as 0. Without a fitted spend model: the customer's own mean repeat value, and
+    for x = 0 the mean value of all repeat purchases given.
     """
     x = np.asarray(x, dtype=float)
     mean_value = np.clip(np.where(np.isfinite(mean_value), mean_value, 0.0), 0.0, None)
     x = np.where(np.isfinite(x) & (x > 0), x, 0.0)
+    if not fit.is_fitted:
+        total = float(np.sum(x))
+        overall = float(np.sum(x * mean_value)) / total if total > 0 else 0.0
+        return _finite(np.where(x > 0, mean_value, overall), 0.0, 0.0, None)
     with np.errstate(all="ignore"):
         value = (fit.v + x * mean_value) * fit.p / (fit.p * x + fit.q - 1.0)
     return _finite(value, fit.population_mean, 0.0, None)
@@ -567,15 +485,71 @@ def customer_lifetime_value(
 ):
     """CLV per customer: the sum over months m = 1..H of the month's expected purchases x
     expected purchase value x margin ratio / (1 + d_month)^m (see the module docstring)."""
-    horizon_months = int(horizon_months)
     x = np.asarray(x, dtype=float).ravel()
-    if horizon_months <= 0 or not x.size:
-        return np.zeros(x.size)
-    per_month = monthly_purchases(fit, x, t_x, T, horizon_months)
-    discount = (1.0 + monthly_discount_rate(yearly_discount)) ** -np.arange(
-        1, horizon_months + 1, dtype=float
+    per_month = monthly_purchases(fit, x, t_x, T, max(int(horizon_months), 0))
+    return _discounted_value(per_month, purchase_value, margin_ratio, yearly_discount)
+
+
+def _discounted_value(per_month, purchase_value, margin_ratio, yearly_discount):
+    """Monthly purchases (customers x months), valued, with the margin, discounted."""
+    months = per_month.shape[1]
+    discount = (1.0 + monthly_discount_rate(yearly_discount)) ** -np.arange(1, months + 1.0)
+    value = np.broadcast_to(np.asarray(purchase_value, dtype=float), per_month.shape[:1])
+    margin = np.broadcast_to(np.asarray(margin_ratio, dtype=float), per_month.shape[:1])
+    return _finite((per_month @ discount) * value * margin, 0.0, None, None)
+
+
+@dataclass
+class CustomerPredictions:
+    """What the model expects of each customer (arrays in the order of the input)."""
+
+    p_alive: np.ndarray
+    expected_purchases_12m: np.ndarray
+    expected_purchase_value: np.ndarray
+    expected_revenue_12m: np.ndarray
+    clv: np.ndarray
+    monthly_purchases: np.ndarray
+    monthly_revenue: np.ndarray
+
+
+def predict_customers(
+    bgnbd,
+    spend,
+    x,
+    t_x,
+    T,
+    mean_value,
+    margin_ratio,
+    horizon_months=36,
+    yearly_discount=0.1,
+    forecast_months=12,
+):
+    """All per-customer predictions of a fitted BG/NBD model at once.
+
+    ``expected_purchases_12m`` covers the next 365 days (12 months of 365 / 12 days);
+    ``expected_revenue_12m`` = that x ``expected_purchase_value``; ``clv`` as in
+    ``customer_lifetime_value``; ``monthly_purchases`` / ``monthly_revenue`` have one
+    column per month of the next ``forecast_months``. ``spend`` may be a fit that is not
+    'fitted' (see ``expected_purchase_value``). Raises ValueError without a fitted BG/NBD.
+    """
+    if not bgnbd.is_fitted:
+        raise ValueError("Predictions need a fitted BG/NBD model.")
+    x, t_x, T, mean_value = (
+        np.asarray(value, dtype=float).ravel() for value in (x, t_x, T, mean_value)
     )
-    value = np.broadcast_to(np.asarray(purchase_value, dtype=float), x.shape)
-    margin = np.broadcast_to(np.asarray(margin_ratio, dtype=float), x.shape)
-    clv = (per_month @ discount) * value * margin
-    return _finite(clv, 0.0, None, None)
+    horizon_months = max(int(horizon_months), 0)
+    months = max(horizon_months, int(forecast_months), 12)
+    cumulative = cumulative_purchases_by_month(bgnbd, x, t_x, T, months)
+    per_month = np.diff(cumulative, axis=1)
+    value = expected_purchase_value(spend, x, mean_value)
+    clv = _discounted_value(per_month[:, :horizon_months], value, margin_ratio, yearly_discount)
+    monthly = per_month[:, : int(forecast_months)]
+    return CustomerPredictions(
+        p_alive=probability_alive(bgnbd, x, t_x, T),
+        expected_purchases_12m=cumulative[:, 12],
+        expected_purchase_value=value,
+        expected_revenue_12m=_finite(cumulative[:, 12] * value, 0.0, 0.0, None),
+        clv=clv,
+        monthly_purchases=monthly,
+        monthly_revenue=_finite(monthly * value[:, None], 0.0, 0.0, None),
+    )
