@@ -162,8 +162,9 @@ class TestCdnowReference(unittest.TestCase):
     def test_holdout_totals(self):
         """The holdout check: the 39 weeks after the calibration period (to 1998-06-30), the
         model's forecast against the repeat purchase days that happened (1,959 rows, 1,882
-        purchase days). The forecast is 12% low in total; the largest gaps are the customers
-        with one or two calibration purchases."""
+        purchase days). The forecast is 12% low in total: 1,653.4 against 1,882; customers
+        with one to six calibration purchases bought 0.04 to 0.37 more than forecast, those
+        with none 0.01 more, those with seven and more 0.20 more."""
         holdout = purchase_days.customer_summary(self.purchases, HOLDOUT_END)
         by_id = dict(zip(holdout.customer_ids, holdout.x, strict=True))
         actual = np.array([by_id[c] for c in self.summary.customer_ids]) - self.summary.x
