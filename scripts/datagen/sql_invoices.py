@@ -170,13 +170,15 @@ class InvoiceRows:
         seq_prefix = f"{prefix}{code}/{day.year}/"
         return seq_prefix, number, f"{seq_prefix}{number:05d}"
 
-    def _write_invoice(self, copier, context, move_type, name, state, day, due, lines, **kw):
+    def _write_invoice(
+        self, copier, context, move_type, name, state, day, due, lines, reversed_id=None
+    ):
         """One invoice or credit note: its product lines and tax line are written; the move
         and its receivable line are returned (column values by name), written by
         `_emit_move` once their reconciliation is known.
 
         :param context: the order's references (ref, order, customer, pid, rate, currency)
-        :param kw: ``reversed_id``, the invoice a credit note reverses
+        :param reversed_id: the invoice a credit note reverses
         """
         ref, order, customer = context["ref"], context["order"], context["customer"]
         pid, rate, currency = context["pid"], context["rate"], context["currency"]
@@ -301,7 +303,7 @@ class InvoiceRows:
             "invoice_payment_term_id": (
                 self.terms[customer.payment_days] if move_type == "out_invoice" else None
             ),
-            "reversed_entry_id": kw.get("reversed_id"),
+            "reversed_entry_id": reversed_id,
             "ref": ref_text,
             "state": state,
             "move_type": move_type,
