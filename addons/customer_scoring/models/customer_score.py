@@ -117,6 +117,28 @@ class CustomerScore(models.Model):
         help="Share of last year's buyers of this value class who bought again this year.",
     )
     clv = fields.Monetary(string="Customer Lifetime Value", readonly=True)
+    p_alive = fields.Float(
+        string="P(alive)",
+        readonly=True,
+        help="Probability that the customer still buys, from the customer-base model.",
+    )
+    expected_purchases_12m = fields.Float(
+        string="Expected Purchases 12 Months",
+        digits=(16, 2),
+        readonly=True,
+        help="Purchase days the customer-base model expects in the next 365 days.",
+    )
+    expected_purchase_value = fields.Monetary(
+        readonly=True, help="Expected untaxed value of one purchase day."
+    )
+    expected_revenue_12m = fields.Monetary(
+        string="Expected Revenue 12 Months",
+        readonly=True,
+        help="Expected purchases of the next 365 days times the expected purchase value.",
+    )
+    clv_model_id = fields.Many2one(
+        "customer.clv.model", string="Customer-Base Model", readonly=True, ondelete="set null"
+    )
     lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True, index=True)
 
     _sql_constraints = [
@@ -138,6 +160,8 @@ class CustomerScore(models.Model):
         "score",
         "score_evaluative_rated",
         "lifecycle_stage",
+        "clv_model_id",
+        "p_alive",
     )
     @api.depends_context("lang")
     def _compute_score_explanation(self):

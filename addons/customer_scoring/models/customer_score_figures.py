@@ -62,6 +62,12 @@ FINAL_COLUMNS = (
     "score_evaluative",
     "score_evaluative_rated",
     "score",
+    # The customer-base model's figures (customer_clv_model.py), 0 until it is applied.
+    "p_alive",
+    "expected_purchases_12m",
+    "expected_purchase_value",
+    "expected_revenue_12m",
+    "clv_model_id",
 )
 
 

@@ -75,7 +75,10 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
              x.score_revenue, x.score_growth, x.score_margin, x.score_frequency,
              x.score_recency, x.score_payment, x.score_evaluative,
              x.is_rated AS score_evaluative_rated,
-             %(score)s AS score
+             %(score)s AS score,
+             0::float8 AS p_alive, 0::numeric AS expected_purchases_12m,
+             0::numeric AS expected_purchase_value, 0::numeric AS expected_revenue_12m,
+             NULL::int4 AS clv_model_id
         FROM (
       SELECT r.partner_id, r.revenue_12m, r.margin_12m, r.lifecycle_stage, e.is_rated,
              CASE WHEN r.revenue_12m > 0 THEN %(class_case)s ELSE 'C' END AS value_class,
@@ -157,6 +160,7 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
             # for empty and joins it to itself with a nested loop.
             self.env.cr.execute("ANALYZE customer_score")
         self._prepare_final_table(company, SQL("customer_score"), partner_ids)
+        self._apply_clv_model(company, date, SQL("customer_score"), partner_ids)
         sets, moved = _assign_moved_sql(FINAL_COLUMNS, SQL("y"))
         self.env.cr.execute(
             SQL(

@@ -213,6 +213,7 @@ class CustomerScoreRunner(models.AbstractModel):
         cr.execute("CREATE UNIQUE INDEX ON customer_score_new (partner_id)")
         cr.execute("ANALYZE customer_score_new")
         self._prepare_final_table(company, SQL("customer_score_new"))
+        self._apply_clv_model(company, date, SQL("customer_score_new"), full=True)
         # Customers that turn passive with this run: their stage before it is still there.
         cr.execute(
             """SELECT n.partner_id FROM customer_score_new n
@@ -253,6 +254,17 @@ class CustomerScoreRunner(models.AbstractModel):
             time.monotonic() - started,
         )
         return customers
+
+    @api.model
+    def _apply_clv_model(self, company, date, rows, partner_ids=None, full=False):
+        """The customer-base model's figures into ``customer_score_final``: a full run
+        fits the company's model (or reuses the fit of the date) and records the customer
+        equity on it; a partial run uses the latest fit (see customer_clv_model.py)."""
+        Model = self.env["customer.clv.model"]
+        model = Model._model_for_run(company, date, rows, full)
+        equity = Model._apply_predictions(company, date, rows, model, partner_ids)
+        if full and model:
+            model.sudo().customer_equity = equity
 
     @api.model
     def _drop_archived_rows(self, company):

@@ -64,6 +64,28 @@ class ResPartner(models.Model):
         string="Concentration Risk", compute="_compute_customer_score", groups=SCORE_GROUPS
     )
 
+    customer_p_alive = fields.Float(
+        string="P(alive)", compute="_compute_customer_score", groups=SCORE_GROUPS
+    )
+    customer_expected_purchases_12m = fields.Float(
+        string="Expected Purchases 12 Months",
+        digits=(16, 2),
+        compute="_compute_customer_score",
+        groups=SCORE_GROUPS,
+    )
+    customer_expected_revenue_12m = fields.Monetary(
+        string="Expected Revenue 12 Months",
+        currency_field="customer_score_currency_id",
+        compute="_compute_customer_score",
+        groups=SCORE_GROUPS,
+    )
+    customer_clv = fields.Monetary(
+        string="Customer Lifetime Value",
+        currency_field="customer_score_currency_id",
+        compute="_compute_customer_score",
+        groups=SCORE_GROUPS,
+    )
+
     @api.depends("commercial_partner_id")
     @api.depends_context("company")
     def _compute_customer_score(self):
@@ -87,6 +109,10 @@ class ResPartner(models.Model):
             partner.customer_margin_12m = row.margin_12m if row else 0.0
             partner.customer_margin_percent = row.margin_percent if row else 0.0
             partner.customer_concentration_risk = row.is_concentration_risk if row else False
+            partner.customer_p_alive = row.p_alive if row else 0.0
+            partner.customer_expected_purchases_12m = row.expected_purchases_12m if row else 0.0
+            partner.customer_expected_revenue_12m = row.expected_revenue_12m if row else 0.0
+            partner.customer_clv = row.clv if row else 0.0
 
     @api.depends_context("company", "lang")
     def _compute_customer_final_class_note(self):

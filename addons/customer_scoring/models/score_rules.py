@@ -249,5 +249,28 @@ def explanation(row):
                 total=num(total),
             )
         )
+    lines.append(clv_explanation(row))
     lines.append(env._("Score: %(score)s / 100", score=num(row.score)))
     return "\n".join(lines)
+
+
+def clv_explanation(row):
+    """Which lifetime value ``row`` has: the customer-base model's, or the retention-rate
+    formula's when the model could not be fitted (with the model's message)."""
+    env = row.env
+    # Salespeople read the score rows, not the model fits: only its state and message.
+    model = row.clv_model_id.sudo()
+    if model.state == "fitted":
+        return env._(
+            "Lifetime value from the customer-base model (P(alive) %(p_alive)s)",
+            p_alive=formatLang(env, row.p_alive, digits=2),
+        )
+    if model:
+        return env._(
+            "Lifetime value from the retention rate: the customer-base model could not be "
+            "fitted (%(message)s)",
+            message=(model.message or "").strip(),
+        )
+    return env._(
+        "Lifetime value from the retention rate: the customer-base model has not been fitted yet"
+    )

@@ -12,3 +12,4 @@ from . import test_settings_access
 from . import test_tour_settings
 from . import test_tour_accountant
 from . import test_tour_manager
+from . import test_clv_run
