@@ -39,6 +39,20 @@ def _finite(value):
     return value if math.isfinite(value) else 0.0
 
 
+def _plain(params):
+    """Message parameters as JSON-safe values (numpy numbers become floats / ints)."""
+    plain = {}
+    for key, value in (params or {}).items():
+        if isinstance(value, np.integer):
+            value = int(value)
+        elif isinstance(value, np.floating | float):
+            value = _finite(value)
+        elif not isinstance(value, int | str):
+            value = str(value)
+        plain[key] = value
+    return plain
+
+
 class CustomerClvModel(models.Model):
     """One fit of the customer-base model (BG/NBD purchases, Gamma-Gamma spend) of a
     company as of a scoring date. Written by the scoring run only."""
@@ -64,7 +78,12 @@ class CustomerClvModel(models.Model):
     customer_count = fields.Integer(string="Customers", readonly=True)
     repeat_customer_count = fields.Integer(string="Repeat Buyers", readonly=True)
     state = fields.Selection(STATES, required=True, readonly=True, default=clv_model.TOO_FEW_DATA)
-    message = fields.Text(readonly=True)
+    message = fields.Text(
+        compute="_compute_message", help="What the fit says, in the reader's language."
+    )
+    message_codes = fields.Json(
+        readonly=True, help="Reason codes and their parameters, of the fit and the spend fit."
+    )
     customer_equity = fields.Monetary(
         readonly=True, help="Sum of the lifetime values of the company's customers."
     )
@@ -110,14 +129,20 @@ class CustomerClvModel(models.Model):
         }
         return templates.get(reason) or clv_model.MESSAGES.get(reason, "%(detail)s")
 
+    @api.depends("message_codes")
+    @api.depends_context("lang")
+    def _compute_message(self):
+        for model in self:
+            model.message = "\n".join(
+                self._code_message(reason, params) for reason, params in (model.message_codes or [])
+            )
+
     @api.model
-    def _fit_message(self, fit):
-        if not fit.reason:
-            return ""
+    def _code_message(self, reason, params):
         try:
-            return self._message_template(fit.reason) % fit.message_params
+            return self._message_template(reason) % (params or {})
         except (KeyError, TypeError, ValueError):
-            return fit.message or fit.reason
+            return reason
 
     # ------------------------------------------------------------------
     # Purchase days
@@ -201,9 +226,9 @@ SELECT per.partner_id, per.x,
         _ids, x, t_x, T, mean_value, _margin = self._purchase_summary(company, date, rows)
         bgnbd = clv_model.fit_bgnbd(x, t_x, T)
         spend = clv_model.fit_gamma_gamma(x, mean_value) if bgnbd.is_fitted else None
-        message = self._fit_message(bgnbd)
+        codes = [[bgnbd.reason, _plain(bgnbd.message_params)]]
         if spend is not None and not spend.is_fitted:
-            message = "\n".join(filter(None, [message, self._fit_message(spend)]))
+            codes.append([spend.reason, _plain(spend.message_params)])
         values = {
             "company_id": company.id,
             "date": date,
@@ -218,10 +243,10 @@ SELECT per.partner_id, per.x,
             "customer_count": int(len(x)),
             "repeat_customer_count": int(np.count_nonzero(x >= 1)),
             "state": bgnbd.state,
-            "message": message,
+            "message_codes": [code for code in codes if code[0]],
         }
         if bgnbd.is_fitted and not all(math.isfinite(float(values[name])) for name in FLOAT_FIELDS):
-            values.update(state=clv_model.FAILED, message=self._message_template("not_finite"))
+            values.update(state=clv_model.FAILED, message_codes=[["not_finite", {}]])
         for name in FLOAT_FIELDS:
             values[name] = _finite(values[name])
         if existing:

@@ -3,10 +3,12 @@ from datetime import date, timedelta
 from unittest.mock import patch
 
 import numpy as np
+import polib
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, file_path
+from odoo.tools.translate import code_translations
 
 from ..models import customer_clv_model
 from ..tools import clv_model
@@ -56,6 +58,9 @@ class TestClvRun(ScoringCommon):
                 if day <= AS_OF:
                     price = 100.0 + 17.0 * ((index * 7 + k * 3) % 11)
                     cls._invoice(customer, day, [(cls.product_a, 1 + k % 3, price)])
+        # Finnish active before any environment in Finnish is made (an environment keeps
+        # the language it found active).
+        cls.env["res.lang"]._activate_lang("fi_FI")
         cls.company2 = cls.env["res.company"].create(
             {"name": "Model Test Company 2", "currency_id": cls.env.ref("base.EUR").id}
         )
@@ -236,6 +241,39 @@ class TestClvRun(ScoringCommon):
             self.assertIn(model.message, row.score_explanation)
         self._assert_finite_rows()
 
+    def test_message_in_the_reader_language(self):
+        """The fit stores its reason codes; a Finnish manager reads the message and the
+        explanation in Finnish."""
+        self.env["customer.score"].compute_scores(companies=self.company2, date=AS_OF)
+        # The Finnish texts of the code as written in fi.po (Odoo drops the entries that
+        # the .pot does not list yet): the msgids must be the source strings exactly.
+        po = polib.pofile(file_path("customer_scoring/i18n/fi.po"))
+        finnish = dict(code_translations.get_python_translations("customer_scoring", "fi_FI"))
+        finnish.update({e.msgid: e.msgstr for e in po if "odoo-python" in e.comment})
+        key = ("customer_scoring", "fi_FI")
+        self.patch(code_translations, "python_translations", {key: finnish})
+        model = self._model(self.company2).with_context(lang="fi_FI")
+        self.assertEqual(model.message_codes, [["few_customers", {"count": 3, "minimum": 10}]])
+        self.assertEqual(
+            model.message, "Vain 3 asiakkaalla on ostoja: malli tarvitsee vähintään 10."
+        )
+        row = self.row(self.small[0], self.company2).with_context(lang="fi_FI")
+        self.assertIn("Elinkaariarvo pysyvyysasteesta", row.score_explanation)
+        self.assertIn(model.message, row.score_explanation)
+
+    def test_partial_run_without_any_fit(self):
+        """Rescoring customers before any full run: the retention CLV, said so."""
+        self.env["customer.score"].compute_scores(
+            companies=self.company2, partners=self.small[:2], date=AS_OF
+        )
+        self.assertFalse(
+            self.env["customer.clv.model"].search([("company_id", "=", self.company2.id)])
+        )
+        row = self.row(self.small[0], self.company2)
+        self.assertFalse(row.clv_model_id)
+        self.assertEqual(row.p_alive, 0.0)
+        self.assertIn("has not been fitted yet", row.score_explanation)
+
     def test_companies_apart(self):
         both = self.company | self.company2
         self.env["customer.score"].compute_scores(companies=both, date=AS_OF)
@@ -278,7 +316,8 @@ class TestClvRun(ScoringCommon):
         self.assertEqual(row.clv_model_id, model)
         self.assertGreater(row.clv, 0.0)
         self.assertNotEqual(row.clv, clv)  # one day later: a little less time to buy
-        self.assertEqual(len(self.env["customer.clv.model"].search([])), 1)
+        # A partial run never fits.
+        self.assertFalse(self._model(day=AS_OF + timedelta(days=1)))
 
     def test_access(self):
         self.env["customer.score"].compute_scores(companies=self.company, date=AS_OF)
@@ -288,7 +327,10 @@ class TestClvRun(ScoringCommon):
         with self.assertRaises(AccessError):
             model.with_user(self.scoring_manager).write({"state": "failed"})
         self.assertEqual(
-            self.env["customer.clv.model"].with_user(self.scoring_manager).search([]), model
+            self.env["customer.clv.model"]
+            .with_user(self.scoring_manager)
+            .search([("company_id", "=", self.company.id), ("date", "=", AS_OF)]),
+            model,
         )
         # The salesperson reads the explanation of her customer's row, model line included.
         self.alpha.user_id = self.salesman
