@@ -216,14 +216,17 @@ SELECT per.partner_id, per.x,
     # Fit
     # ------------------------------------------------------------------
     @api.model
-    def _fit_company(self, company, date, rows):
+    def _fit_company(self, company, date, rows, summary=None):
         """The model row of ``company`` as of ``date``: reused when already fitted for that
-        date, else fitted now on every customer's purchase days (and written)."""
+        date, else fitted now on every customer's purchase days (and written).
+        ``summary``: the company's ``_purchase_summary`` if already read."""
         Model = self.sudo()
         existing = Model.search([("company_id", "=", company.id), ("date", "=", date)], limit=1)
         if existing.state == clv_model.FITTED:
             return existing
-        _ids, x, t_x, T, mean_value, _margin = self._purchase_summary(company, date, rows)
+        _ids, x, t_x, T, mean_value, _margin = summary or self._purchase_summary(
+            company, date, rows
+        )
         bgnbd = clv_model.fit_bgnbd(x, t_x, T)
         spend = clv_model.fit_gamma_gamma(x, mean_value) if bgnbd.is_fitted else None
         codes = [[bgnbd.reason, _plain(bgnbd.message_params)]]
@@ -287,7 +290,7 @@ SELECT per.partner_id, per.x,
     # Predictions into the score rows being computed
     # ------------------------------------------------------------------
     @api.model
-    def _apply_predictions(self, company, date, rows, model, partner_ids=None):
+    def _apply_predictions(self, company, date, rows, model, partner_ids=None, summary=None):
         """Write the model's figures into ``customer_score_final`` (the rows being
         computed): p_alive, expected purchases, value and revenue, and, when the model is
         fitted, the CLV (else the retention-rate CLV already there stays). One UPDATE from
@@ -301,7 +304,7 @@ SELECT per.partner_id, per.x,
             )
             cr.execute("SELECT COALESCE(SUM(clv), 0) FROM customer_score_final")
             return float(cr.fetchone()[0])
-        ids, x, t_x, T, mean_value, margin = self._purchase_summary(
+        ids, x, t_x, T, mean_value, margin = summary or self._purchase_summary(
             company, date, rows, partner_ids
         )
         if ids:
@@ -362,9 +365,16 @@ UPDATE customer_score_final f
         return float(cr.fetchone()[0])
 
     @api.model
-    def _model_for_run(self, company, date, rows, full):
-        """The fit a run uses: a full run fits (or reuses the fit of the date); a partial
-        run uses the latest fit (``_latest_model``)."""
-        if full:
-            return self._fit_company(company, date, rows)
-        return self._latest_model(company, date)
+    def _apply_to_run(self, company, date, rows, partner_ids=None, full=False):
+        """The model's figures into the rows being computed (``customer_score_final``):
+        a full run reads the company's purchase days once, fits the model (or reuses
+        the fit of the date) and records the customer equity on it; a partial run uses
+        the latest fit (``_latest_model``)."""
+        if not full:
+            model = self._latest_model(company, date)
+            self._apply_predictions(company, date, rows, model, partner_ids)
+            return model
+        summary = self._purchase_summary(company, date, rows)
+        model = self._fit_company(company, date, rows, summary)
+        model.customer_equity = self._apply_predictions(company, date, rows, model, summary=summary)
+        return model

@@ -257,14 +257,9 @@ class CustomerScoreRunner(models.AbstractModel):
 
     @api.model
     def _apply_clv_model(self, company, date, rows, partner_ids=None, full=False):
-        """The customer-base model's figures into ``customer_score_final``: a full run
-        fits the company's model (or reuses the fit of the date) and records the customer
-        equity on it; a partial run uses the latest fit (see customer_clv_model.py)."""
-        Model = self.env["customer.clv.model"]
-        model = Model._model_for_run(company, date, rows, full)
-        equity = Model._apply_predictions(company, date, rows, model, partner_ids)
-        if full and model:
-            model.sudo().customer_equity = equity
+        """The customer-base model's figures into ``customer_score_final`` (see
+        ``customer.clv.model._apply_to_run``)."""
+        self.env["customer.clv.model"]._apply_to_run(company, date, rows, partner_ids, full)
 
     @api.model
     def _drop_archived_rows(self, company):
