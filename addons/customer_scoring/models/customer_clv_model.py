@@ -53,6 +53,14 @@ def _plain(params):
     return plain
 
 
+def _monthly_grid(values, count, months=12):
+    """Per-customer monthly figures as a (count, months) list of lists that can be
+    stored: missing, NaN, infinite or negative values become 0.0."""
+    grid = np.asarray(values if values is not None else 0.0, dtype=float)
+    grid = np.nan_to_num(grid, nan=0.0, posinf=0.0, neginf=0.0).clip(min=0.0)
+    return np.broadcast_to(grid, (count, months)).tolist()
+
+
 class CustomerClvModel(models.Model):
     """One fit of the customer-base model (BG/NBD purchases, Gamma-Gamma spend) of a
     company as of a scoring date. Written by the scoring run only."""
@@ -290,14 +298,21 @@ SELECT per.partner_id, per.x,
     # Predictions into the score rows being computed
     # ------------------------------------------------------------------
     @api.model
-    def _apply_predictions(self, company, date, rows, model, partner_ids=None, summary=None):
+    def _apply_predictions(
+        self, company, date, rows, model, partner_ids=None, summary=None, forecast=False
+    ):
         """Write the model's figures into ``customer_score_final`` (the rows being
         computed): p_alive, expected purchases, value and revenue, and, when the model is
         fitted, the CLV (else the retention-rate CLV already there stays). One UPDATE from
-        arrays. Returns the sum of the CLV of the rows written."""
+        arrays. ``forecast``: also replace the company's monthly purchase forecast (no
+        forecast rows without a fitted model). Returns the sum of the CLV of the rows
+        written."""
         cr = self.env.cr
         dp = company.currency_id.decimal_places
+        Forecast = self.env["customer.purchase.forecast"].sudo()
         if not model or model.state != clv_model.FITTED:
+            if forecast:
+                Forecast.replace_company(company, date, model)
             cr.execute(
                 "UPDATE customer_score_final SET clv_model_id = %s",
                 [model.id if model else None],
@@ -332,7 +347,18 @@ SELECT per.partner_id, per.x,
                 np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0).astype(float).tolist()
                 for a in arrays
             ]
+            if forecast:
+                Forecast.replace_company(
+                    company,
+                    date,
+                    model,
+                    ids,
+                    _monthly_grid(predictions.monthly_purchases, len(ids)),
+                    _monthly_grid(predictions.monthly_revenue, len(ids)),
+                )
         else:
+            if forecast:
+                Forecast.replace_company(company, date, model)
             arrays = [[] for _i in range(5)]
         cr.execute(
             SQL(
@@ -368,7 +394,8 @@ UPDATE customer_score_final f
     def _apply_to_run(self, company, date, rows, partner_ids=None, full=False):
         """The model's figures into the rows being computed (``customer_score_final``):
         a full run reads the company's purchase days once, fits the model (or reuses
-        the fit of the date) and records the customer equity on it; a partial run uses
+        the fit of the date), replaces the company's monthly purchase forecast and
+        records the customer equity on it; a partial run uses
         the latest fit (``_latest_model``)."""
         if not full:
             model = self._latest_model(company, date)
@@ -376,5 +403,7 @@ UPDATE customer_score_final f
             return model
         summary = self._purchase_summary(company, date, rows)
         model = self._fit_company(company, date, rows, summary)
-        model.customer_equity = self._apply_predictions(company, date, rows, model, summary=summary)
+        model.customer_equity = self._apply_predictions(
+            company, date, rows, model, summary=summary, forecast=True
+        )
         return model

@@ -128,3 +128,20 @@ class ResPartner(models.Model):
         """Smart button: the journal items summed into this customer's revenue_12m."""
         self.ensure_one()
         return self.customer_score_id.action_open_invoice_lines()
+
+    def action_open_purchase_forecast(self):
+        """Scoring tab: the monthly purchase forecast of this customer in the current
+        company (pivot, graph, list)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_scoring.action_customer_purchase_forecast"
+        )
+        action["domain"] = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+        ]
+        action["context"] = {}
+        action["display_name"] = self.env._(
+            "Forecast: %(customer)s", customer=self.commercial_partner_id.display_name
+        )
+        return action
