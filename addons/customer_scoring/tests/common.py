@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
@@ -124,3 +124,67 @@ class ScoringCommon(TransactionCase):
         return self.env["customer.score"].search(
             [("partner_id", "=", partner.id), ("company_id", "=", (company or self.company).id)]
         )
+
+
+START = date(2024, 1, 1)
+# Per customer: (first purchase, days from 2024-01-01; days between purchases; repeat
+# purchases). Regular, slowing, stopped and one-off buyers, so the model has something to
+# tell apart.
+PLANS = [
+    (0, 30, 8),
+    (10, 45, 6),
+    (20, 60, 4),
+    (5, 90, 3),
+    (40, 20, 2),
+    (60, 120, 2),
+    (15, 200, 2),
+    (100, 35, 5),
+    (200, 50, 3),
+    (300, 14, 4),
+    (30, 400, 1),
+    (90, 0, 0),
+    (120, 0, 0),
+    (150, 70, 2),
+    (250, 100, 1),
+    (7, 25, 3),
+    (400, 30, 2),
+    (50, 10, 1),
+]
+
+
+class CustomerModelCommon(ScoringCommon):
+    """A world for the customer-base model: regular, slowing, stopped and one-off buyers
+    in the main company (``customers``), and three customers with too few data in a
+    second company (``company2``, ``small``)."""
+
+    @classmethod
+    def _build_model_world(cls, prefix):
+        cls.customers = cls.env["res.partner"].create(
+            [{"name": f"{prefix} Customer {i:02d}", "is_company": True} for i in range(len(PLANS))]
+        )
+        for index, (customer, (offset, gap, repeats)) in enumerate(
+            zip(cls.customers, PLANS, strict=True)
+        ):
+            for k in range(repeats + 1):
+                day = START + timedelta(days=offset + gap * k)
+                if day <= AS_OF:
+                    price = 100.0 + 17.0 * ((index * 7 + k * 3) % 11)
+                    cls._invoice(customer, day, [(cls.product_a, 1 + k % 3, price)])
+        cls.company2 = cls.env["res.company"].create(
+            {"name": f"{prefix} Test Company 2", "currency_id": cls.env.ref("base.EUR").id}
+        )
+        cls.env["account.chart.template"].try_loading(
+            "fi", company=cls.company2, install_demo=False
+        )
+        cls.env.user.company_ids |= cls.company2
+        cls.small = cls.env["res.partner"].create(
+            [{"name": f"{prefix} Small {i}", "is_company": True} for i in range(3)]
+        )
+        for index, customer in enumerate(cls.small):
+            cls._invoice(customer, "2025-01-10", [(cls.product_a, 1, 100.0)], company=cls.company2)
+            cls._invoice(
+                customer,
+                date(2025, 3, 1) + timedelta(days=index * 9),
+                [(cls.product_b, 2, 80.0)],
+                company=cls.company2,
+            )

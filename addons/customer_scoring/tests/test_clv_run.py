@@ -13,72 +13,20 @@ from odoo.tools.translate import code_translations
 from ..models import customer_clv_model
 from ..tools import clv_model
 from ..tools.purchase_days import customer_summary
-from .common import AS_OF, ScoringCommon
+from .common import AS_OF, PLANS, CustomerModelCommon
 
-START = date(2024, 1, 1)
-# Per customer: (first purchase, days from 2024-01-01; days between purchases; repeat
-# purchases). Regular, slowing, stopped and one-off buyers, so the model has something to
-# tell apart.
-PLANS = [
-    (0, 30, 8),
-    (10, 45, 6),
-    (20, 60, 4),
-    (5, 90, 3),
-    (40, 20, 2),
-    (60, 120, 2),
-    (15, 200, 2),
-    (100, 35, 5),
-    (200, 50, 3),
-    (300, 14, 4),
-    (30, 400, 1),
-    (90, 0, 0),
-    (120, 0, 0),
-    (150, 70, 2),
-    (250, 100, 1),
-    (7, 25, 3),
-    (400, 30, 2),
-    (50, 10, 1),
-]
 FLOAT_COLUMNS = ("p_alive", "expected_purchases_12m", "expected_purchase_value", "clv")
 
 
 @tagged("post_install", "-at_install")
-class TestClvRun(ScoringCommon):
+class TestClvRun(CustomerModelCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customers = cls.env["res.partner"].create(
-            [{"name": f"Model Customer {i:02d}", "is_company": True} for i in range(len(PLANS))]
-        )
-        for index, (customer, (offset, gap, repeats)) in enumerate(
-            zip(cls.customers, PLANS, strict=True)
-        ):
-            for k in range(repeats + 1):
-                day = START + timedelta(days=offset + gap * k)
-                if day <= AS_OF:
-                    price = 100.0 + 17.0 * ((index * 7 + k * 3) % 11)
-                    cls._invoice(customer, day, [(cls.product_a, 1 + k % 3, price)])
         # Finnish active before any environment in Finnish is made (an environment keeps
         # the language it found active).
         cls.env["res.lang"]._activate_lang("fi_FI")
-        cls.company2 = cls.env["res.company"].create(
-            {"name": "Model Test Company 2", "currency_id": cls.env.ref("base.EUR").id}
-        )
-        cls.env["account.chart.template"].try_loading(
-            "fi", company=cls.company2, install_demo=False
-        )
-        cls.env.user.company_ids |= cls.company2
-        cls.small = cls.env["res.partner"].create(
-            [{"name": f"Small Customer {i}", "is_company": True} for i in range(3)]
-        )
-        for index, customer in enumerate(cls.small):
-            cls._invoice(customer, "2025-01-10", [(cls.product_a, 1, 100.0)], company=cls.company2)
-            cls._invoice(
-                customer,
-                date(2025, 3, 1) + timedelta(days=index * 9),
-                [(cls.product_b, 2, 80.0)],
-                company=cls.company2,
-            )
+        cls._build_model_world("Model")
         cls.scoring_manager = new_test_user(
             cls.env,
             login="clv_manager",

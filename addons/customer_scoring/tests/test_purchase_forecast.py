@@ -1,50 +1,21 @@
-from datetime import date, timedelta
+from datetime import date
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
 from ..tools import clv_model
-from .common import AS_OF, ScoringCommon
-from .test_clv_run import PLANS, START
+from .common import AS_OF, CustomerModelCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPurchaseForecast(ScoringCommon):
+class TestPurchaseForecast(CustomerModelCommon):
     """The monthly purchase forecast written by a full scoring run."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customers = cls.env["res.partner"].create(
-            [{"name": f"Forecast Customer {i:02d}", "is_company": True} for i in range(len(PLANS))]
-        )
-        for index, (customer, (offset, gap, repeats)) in enumerate(
-            zip(cls.customers, PLANS, strict=True)
-        ):
-            for k in range(repeats + 1):
-                day = START + timedelta(days=offset + gap * k)
-                if day <= AS_OF:
-                    price = 100.0 + 17.0 * ((index * 7 + k * 3) % 11)
-                    cls._invoice(customer, day, [(cls.product_a, 1 + k % 3, price)])
-        cls.company2 = cls.env["res.company"].create(
-            {"name": "Forecast Test Company 2", "currency_id": cls.env.ref("base.EUR").id}
-        )
-        cls.env["account.chart.template"].try_loading(
-            "fi", company=cls.company2, install_demo=False
-        )
-        cls.env.user.company_ids |= cls.company2
-        cls.small = cls.env["res.partner"].create(
-            [{"name": f"Forecast Small {i}", "is_company": True} for i in range(3)]
-        )
-        for index, customer in enumerate(cls.small):
-            cls._invoice(customer, "2025-01-10", [(cls.product_a, 1, 100.0)], company=cls.company2)
-            cls._invoice(
-                customer,
-                date(2025, 3, 1) + timedelta(days=index * 9),
-                [(cls.product_b, 2, 80.0)],
-                company=cls.company2,
-            )
+        cls._build_model_world("Forecast")
         cls.portal = new_test_user(cls.env, login="forecast_portal", groups="base.group_portal")
 
     def _forecast(self, company=None):
