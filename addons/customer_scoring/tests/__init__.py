@@ -14,3 +14,4 @@ from . import test_tour_accountant
 from . import test_tour_manager
 from . import test_clv_run
 from . import test_purchase_forecast
+from . import test_tour_customer_model
