@@ -17,6 +17,7 @@
         "views/customer_score_views.xml",
         "views/customer_kpi_views.xml",
         "views/customer_clv_model_views.xml",
+        "views/customer_clv_backtest_views.xml",
         "views/customer_purchase_forecast_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

@@ -5,6 +5,7 @@ from . import customer_score_ranks
 from . import customer_score_run
 from . import customer_clv_model
 from . import customer_purchase_forecast
+from . import customer_clv_backtest
 from . import customer_score
 from . import customer_score_mark
 from . import account_move

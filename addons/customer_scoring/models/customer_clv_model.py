@@ -165,6 +165,30 @@ class CustomerClvModel(models.Model):
         day's invoices. ``rows``: the score table holding revenue_12m and margin_12m
         (margin ratio = margin / revenue clipped to 0..1, 0 without revenue);
         ``partner_ids``: only these customers (a fit needs them all)."""
+        return self._purchase_read(company, date, rows, partner_ids)[0]
+
+    @api.model
+    def _purchase_read(self, company, date, rows, partner_ids=None, calibration_end=None):
+        """``(summary, calibration)``: the ``_purchase_summary`` of ``date`` and, with a
+        ``calibration_end``, from the same read, per customer the (x, t_x, T) as of the
+        calibration end and the purchase days after it up to ``date`` as numpy arrays
+        (x = -1 for a customer whose first purchase is after the calibration end),
+        else None."""
+        calibration_per = calibration_select = SQL("")
+        if calibration_end:
+            calibration_per = SQL(
+                """, COUNT(*) FILTER (WHERE day <= %(end)s) - 1 AS x_cal,
+                   MAX(day) FILTER (WHERE day <= %(end)s) AS last_cal,
+                   COUNT(*) FILTER (WHERE day > %(end)s) AS holdout""",
+                end=calibration_end,
+            )
+            calibration_select = SQL(
+                """, per.x_cal::float8,
+                   COALESCE((per.last_cal - per.first_day) / 7.0, 0)::float8,
+                   GREATEST((%(end)s::date - per.first_day) / 7.0, 0)::float8,
+                   per.holdout::float8""",
+                end=calibration_end,
+            )
         partner_filter = SQL("")
         if partner_ids is not None:
             partner_filter = SQL(
@@ -190,6 +214,7 @@ WITH days AS (
 per AS (
     SELECT partner_id, COUNT(*) - 1 AS x, MIN(day) AS first_day, MAX(day) AS last_day,
            SUM(value) - (ARRAY_AGG(value ORDER BY day))[1] AS repeat_total
+           %(calibration_per)s
       FROM days
   GROUP BY partner_id
 )
@@ -199,6 +224,7 @@ SELECT per.partner_id, per.x,
        CASE WHEN per.x > 0 THEN per.repeat_total / per.x ELSE 0 END,
        CASE WHEN r.revenue_12m > 0
             THEN LEAST(GREATEST(r.margin_12m / r.revenue_12m, 0), 1) ELSE 0 END
+       %(calibration_select)s
   FROM per
   LEFT JOIN %(rows)s r ON r.partner_id = per.partner_id AND r.company_id = %(company)s
  ORDER BY per.partner_id
@@ -209,16 +235,20 @@ SELECT per.partner_id, per.x,
                 date=date,
                 partner_filter=partner_filter,
                 rows=rows,
+                calibration_per=calibration_per,
+                calibration_select=calibration_select,
             )
         )
         fetched = self.env.cr.fetchall()
+        width = 10 if calibration_end else 6
         if not fetched:
-            empty = np.zeros(0)
-            return [], empty, empty, empty, empty, empty
-        columns = list(zip(*fetched, strict=True))
-        arrays = [np.asarray(column, dtype=float) for column in columns[1:]]
-        arrays = [np.where(np.isfinite(a), a, 0.0) for a in arrays]
-        return [list(columns[0])] + arrays
+            columns = [[]] + [np.zeros(0)] * (width - 1)
+        else:
+            columns = list(zip(*fetched, strict=True))
+            columns[1:] = [np.asarray(column, dtype=float) for column in columns[1:]]
+            columns[1:] = [np.where(np.isfinite(a), a, 0.0) for a in columns[1:]]
+            columns[0] = list(columns[0])
+        return columns[:6], (columns[6:] if calibration_end else None)
 
     # ------------------------------------------------------------------
     # Fit
@@ -395,15 +425,20 @@ UPDATE customer_score_final f
         """The model's figures into the rows being computed (``customer_score_final``):
         a full run reads the company's purchase days once, fits the model (or reuses
         the fit of the date), replaces the company's monthly purchase forecast and
-        records the customer equity on it; a partial run uses
+        records the customer equity on it, and stores the backtest of the date from the
+        same read (``customer.clv.backtest``); a partial run uses
         the latest fit (``_latest_model``)."""
         if not full:
             model = self._latest_model(company, date)
             self._apply_predictions(company, date, rows, model, partner_ids)
             return model
-        summary = self._purchase_summary(company, date, rows)
+        Backtest = self.env["customer.clv.backtest"]
+        summary, calibration = self._purchase_read(
+            company, date, rows, calibration_end=Backtest._calibration_end(date)
+        )
         model = self._fit_company(company, date, rows, summary)
         model.customer_equity = self._apply_predictions(
             company, date, rows, model, summary=summary, forecast=True
         )
+        Backtest._run_company(company, date, model, calibration)
         return model

@@ -15,3 +15,4 @@ from . import test_tour_manager
 from . import test_clv_run
 from . import test_purchase_forecast
 from . import test_tour_customer_model
+from . import test_clv_backtest
