@@ -15,6 +15,7 @@ from . import score_rules
 from .customer_score_figures import (  # noqa: F401 (CUSTOMER_MOVE_TYPES: imported from here)
     CUSTOMER_MOVE_TYPES,
     LIFECYCLE_STAGES,
+    PASSIVE_SIGNALS,
     VALUE_CLASSES,
 )
 from .score_rules import SCORE_FACTORS
@@ -140,6 +141,23 @@ class CustomerScore(models.Model):
         "customer.clv.model", string="Customer-Base Model", readonly=True, ondelete="set null"
     )
     lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True, index=True)
+    purchase_day_count = fields.Integer(
+        string="Purchase Days",
+        readonly=True,
+        help="Days with a posted invoice of the customer up to the scoring date.",
+    )
+    passive_signal = fields.Selection(
+        PASSIVE_SIGNALS,
+        readonly=True,
+        help="What made the customer passive: no invoice for longer than its usual rhythm, "
+        "or a P(alive) below the company's threshold after a regular rhythm (earlier).",
+    )
+    spend_declining = fields.Boolean(
+        string="Declining Spend",
+        readonly=True,
+        help="The revenue of the last 12 months is below the 12 months before by more than "
+        "the company's share (Settings), on a base of at least the median buyer's revenue.",
+    )
 
     _sql_constraints = [
         (
@@ -162,6 +180,14 @@ class CustomerScore(models.Model):
         "lifecycle_stage",
         "clv_model_id",
         "p_alive",
+        "passive_signal",
+        "spend_declining",
+        "recency_days",
+        "median_gap_days",
+        "purchase_day_count",
+        "revenue_12m",
+        "revenue_prev_12m",
+        "revenue_growth",
     )
     @api.depends_context("lang")
     def _compute_score_explanation(self):

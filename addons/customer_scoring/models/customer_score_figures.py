@@ -1,6 +1,7 @@
 """The figures of the score rows, straight from the posted journal items: candidates,
 one set-based aggregate per company or batch, the per-customer columns and their upsert,
-and the passive-customer to-dos. Inherited by ``customer.score``."""
+and the owners' to-dos for customers that turned passive or declining. Inherited by
+``customer.score``."""
 
 from odoo import api, models
 from odoo.tools import SQL
@@ -13,6 +14,7 @@ from ..tools.revenue_lines import (  # noqa: F401 (CUSTOMER_MOVE_TYPES: imported
     line_cost_sql,
     revenue_line_where_sql,
 )
+from . import score_rules
 from .score_rules import lifecycle_stage_sql
 
 LIFECYCLE_STAGES = [
@@ -23,6 +25,10 @@ LIFECYCLE_STAGES = [
     ("lost", "Lost"),
 ]
 VALUE_CLASSES = [("AAA", "AAA"), ("AA", "AA"), ("A", "A"), ("B", "B"), ("C", "C")]
+PASSIVE_SIGNALS = [
+    ("gap", "No invoice for longer than usual"),
+    ("p_alive", "P(alive) below the threshold"),
+]
 # Columns of a score row computed per customer from its journal items ...
 ROW_COLUMNS = (
     "partner_id",
@@ -45,6 +51,7 @@ ROW_COLUMNS = (
     "median_gap_days",
     "avg_days_late",
     "lifecycle_stage",
+    "purchase_day_count",
 )
 # ... and those computed over all the customers of the company (shares, ranks, score).
 FINAL_COLUMNS = (
@@ -68,6 +75,9 @@ FINAL_COLUMNS = (
     "expected_purchase_value",
     "expected_revenue_12m",
     "clv_model_id",
+    # The early signals (customer.score.runner._apply_early_signals), after the model.
+    "passive_signal",
+    "spend_declining",
 )
 
 
@@ -176,7 +186,9 @@ money AS (
   GROUP BY partner_id
 ),
 gaps AS (
-    SELECT partner_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
+    SELECT partner_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap,
+           -- One gap per purchase day after the first.
+           COUNT(*) AS repeat_days
       FROM (
           SELECT partner_id, date - LAG(date) OVER (PARTITION BY partner_id ORDER BY date) AS gap
             FROM (SELECT DISTINCT partner_id, date FROM moves
@@ -215,7 +227,7 @@ late AS (
   GROUP BY p.commercial_partner_id
 )
 SELECT m.partner_id, m.rev12, m.rev_prev, m.cost12, m.inv12, m.ref12, m.first_date,
-       m.last_date, g.median_gap, l.days_late
+       m.last_date, g.median_gap, g.repeat_days, l.days_late
   FROM money m
   LEFT JOIN gaps g ON g.partner_id = m.partner_id
   LEFT JOIN late l ON l.partner_id = m.partner_id
@@ -268,6 +280,8 @@ WITH figures AS (
            COALESCE(m.ref12, 0) AS ref12,
            m.first_date, m.last_date,
            m.median_gap,
+           CASE WHEN m.last_date IS NULL THEN 0 ELSE COALESCE(m.repeat_days, 0) + 1 END
+               AS purchase_days,
            COALESCE(m.days_late, 0) AS days_late
       FROM res_partner b
       LEFT JOIN %(source)s m ON m.partner_id = b.id
@@ -288,7 +302,8 @@ SELECT f.partner_id AS partner_id, %(company)s AS company_id, %(currency)s AS cu
        COALESCE(%(date)s::date - f.last_date, 0) AS recency_days,
        ROUND(COALESCE(f.median_gap, 0)::numeric, 1) AS median_gap_days,
        ROUND(f.days_late::numeric, 1) AS avg_days_late,
-       %(stage)s AS lifecycle_stage
+       %(stage)s AS lifecycle_stage,
+       f.purchase_days AS purchase_day_count
   FROM figures f
 """,
             source=source,
@@ -346,77 +361,87 @@ RETURNING cs.partner_id, cs.lifecycle_stage
         """Compute and upsert the rows of ``partner_ids`` (commercial partners) of a company.
 
         ``source``: a table with the aggregated figures (see ``_prepare_figures_table``);
-        by default they are aggregated for just these partners.
+        by default they are aggregated for just these partners. The owners' activities
+        follow once the company's rows are final (``_run_partial``).
         """
-        prev_stages = self._read_stages(company, partner_ids)
         source = source or SQL("(%s)", self._aggregate_sql(company, date, partner_ids))
         query = self._upsert_sql(
             ROW_COLUMNS, self._row_values_sql(company, date, source, partner_ids)
         )
         self.env.cr.execute(query)
-        turned_passive = [
-            partner_id
-            for partner_id, stage in self.env.cr.fetchall()
-            if stage == "passive" and prev_stages.get(partner_id) != "passive"
-        ]
         self.env["customer.score.mark"]._unmark(company, partner_ids)
-        if turned_passive:
-            self._notify_passive(company, turned_passive)
 
-    @api.model
-    def _read_stages(self, company, partner_ids):
-        self.env.cr.execute(
-            """SELECT partner_id, lifecycle_stage FROM customer_score
-                WHERE company_id = %s AND partner_id = ANY(%s)""",
-            [company.id, list(partner_ids)],
-        )
-        return dict(self.env.cr.fetchall())
-
+    # ------------------------------------------------------------------
+    # The owners' activities: a customer that turned passive or declining
+    # ------------------------------------------------------------------
     @api.model
     def _notify_passive(self, company, partner_ids):
-        """One to-do for the salesperson of each customer that just turned passive.
+        """One to-do for the salesperson of each customer that just turned passive, its
+        note saying which signal fired (the gap rule or P(alive)).
 
         A partner that already has an open "passive customer" activity gets no second one.
         """
-        activity_type = self.env.ref(
-            "customer_scoring.mail_activity_type_passive_customer", raise_if_not_found=False
+        self._notify_owners(
+            company,
+            partner_ids,
+            "customer_scoring.mail_activity_type_passive_customer",
+            score_rules.passive_note,
         )
-        if not activity_type:
+
+    @api.model
+    def _notify_declining(self, company, partner_ids):
+        """One to-do for the salesperson of each customer whose spend just turned
+        declining; a partner with an open "declining spend" activity gets no second one."""
+        self._notify_owners(
+            company,
+            partner_ids,
+            "customer_scoring.mail_activity_type_declining_spend",
+            score_rules.declining_note,
+        )
+
+    @api.model
+    def _notify_owners(self, company, partner_ids, activity_xmlid, texts):
+        """An activity of type ``activity_xmlid`` for the salesperson of each of
+        ``partner_ids`` that has none open of that type; ``texts(row)`` gives the summary
+        and the note from the customer's score row, in the language of ``row.env``."""
+        activity_type = self.env.ref(activity_xmlid, raise_if_not_found=False)
+        if not activity_type or not partner_ids:
             return
         Activity = self.env["mail.activity"].sudo()
-        model_id = self.env["ir.model"]._get_id("res.partner")
         existing = Activity.search(
             [
                 ("res_model", "=", "res.partner"),
-                ("res_id", "in", partner_ids),
+                ("res_id", "in", list(partner_ids)),
                 ("activity_type_id", "=", activity_type.id),
             ]
         )
         already = set(existing.mapped("res_id"))
-        partners = (
-            self.env["res.partner"]
+        rows = (
+            self.env["customer.score"]
             .sudo()
-            .browse([pid for pid in partner_ids if pid not in already])
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", [pid for pid in partner_ids if pid not in already]),
+                ]
+            )
         )
+        model_id = self.env["ir.model"]._get_id("res.partner")
         values = []
-        for partner in partners:
-            if not partner.user_id:
+        for row in rows:
+            owner = row.partner_id.user_id
+            if not owner:
                 continue
             # Written for the salesperson who reads it, in her language.
-            env = self.with_context(lang=partner.user_id.lang or self.env.lang).env
+            summary, note = texts(row.with_context(lang=owner.lang or self.env.lang))
             values.append(
                 {
                     "res_model_id": model_id,
-                    "res_id": partner.id,
+                    "res_id": row.partner_id.id,
                     "activity_type_id": activity_type.id,
-                    "user_id": partner.user_id.id,
-                    "summary": env._("Customer has turned passive"),
-                    "note": env._(
-                        "%(partner)s has not bought from %(company)s for longer than usual. "
-                        "Get in touch.",
-                        partner=partner.name,
-                        company=company.name,
-                    ),
+                    "user_id": owner.id,
+                    "summary": summary,
+                    "note": note,
                 }
             )
         if values:

@@ -14,6 +14,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, split_every
 
+from ..tools import clv_model
+from . import score_rules
 from .customer_score_figures import FINAL_COLUMNS, ROW_COLUMNS
 
 _logger = logging.getLogger(__name__)
@@ -214,16 +216,19 @@ class CustomerScoreRunner(models.AbstractModel):
         cr.execute("ANALYZE customer_score_new")
         self._prepare_final_table(company, SQL("customer_score_new"))
         self._apply_clv_model(company, date, SQL("customer_score_new"), full=True)
-        # Customers that turn passive with this run: their stage before it is still there.
-        cr.execute(
-            """SELECT n.partner_id FROM customer_score_new n
-                 LEFT JOIN customer_score cs
-                        ON cs.partner_id = n.partner_id AND cs.company_id = %s
-                WHERE n.lifecycle_stage = 'passive'
-                  AND cs.lifecycle_stage IS DISTINCT FROM 'passive'""",
-            [company.id],
+        # Customers that turn passive or declining with this run: their rows before it are
+        # still there.
+        turned_passive, turned_declining = self._turned_signals(
+            SQL(
+                """SELECT n.partner_id, n.lifecycle_stage AS stage, f.spend_declining AS declining,
+                          cs.lifecycle_stage AS prev_stage, cs.spend_declining AS prev_declining
+                     FROM customer_score_new n
+                     JOIN customer_score_final f ON f.partner_id = n.partner_id
+                LEFT JOIN customer_score cs
+                       ON cs.partner_id = n.partner_id AND cs.company_id = %s""",
+                company.id,
+            )
         )
-        turned_passive = [row[0] for row in cr.fetchall()]
         select = SQL(
             """SELECT %s, %s FROM customer_score_new n
                  JOIN customer_score_final f ON f.partner_id = n.partner_id""",
@@ -241,25 +246,120 @@ class CustomerScoreRunner(models.AbstractModel):
         cr.execute("DROP TABLE customer_score_new")
         cr.execute("DROP TABLE customer_score_final")
         self._drop_archived_rows(company)
-        for chunk in split_every(batch_size, turned_passive, list):
-            self._notify_passive(company, chunk)
-            self.env.invalidate_all()
-        self.env.invalidate_all()
+        self._notify_turned(company, turned_passive, turned_declining, batch_size)
         _logger.info(
-            "Customer scoring of %s: %s customers, %s rows written, %s turned passive, %.1f s",
+            "Customer scoring of %s: %s customers, %s rows written, %s turned passive, "
+            "%s declining, %.1f s",
             company.name,
             customers,
             written,
             len(turned_passive),
+            len(turned_declining),
             time.monotonic() - started,
         )
         return customers
 
     @api.model
+    def _turned_signals(self, source):
+        """(partner ids that turned passive, partner ids whose spend turned declining)
+        from ``source``: an SQL query of partner_id, stage, declining and the row's
+        prev_stage and prev_declining before this run (NULL for a new row). Declining
+        counts for new and active customers only: a passive one has its passive to-do."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT t.partner_id, t.passive, t.declining
+                     FROM (SELECT s.partner_id,
+                                  s.stage = 'passive'
+                                      AND s.prev_stage IS DISTINCT FROM 'passive' AS passive,
+                                  s.declining AND s.stage IN ('new', 'active')
+                                      AND NOT COALESCE(s.prev_declining, FALSE) AS declining
+                             FROM (%s) s) t
+                    WHERE t.passive OR t.declining
+                 ORDER BY t.partner_id""",
+                source,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        return (
+            [partner_id for partner_id, passive, _declining in rows if passive],
+            [partner_id for partner_id, _passive, declining in rows if declining],
+        )
+
+    @api.model
+    def _notify_turned(self, company, turned_passive, turned_declining, batch_size):
+        """The owners' to-dos of the customers that turned passive or declining, in
+        chunks of ``batch_size`` (nothing of a chunk stays in memory); the rows were
+        written with SQL, so what the cache holds of them is dropped first."""
+        self.env.invalidate_all()
+        for chunk in split_every(batch_size, turned_passive, list):
+            self._notify_passive(company, chunk)
+            self.env.invalidate_all()
+        for chunk in split_every(batch_size, turned_declining, list):
+            self._notify_declining(company, chunk)
+            self.env.invalidate_all()
+        self.env.invalidate_all()
+
+    @api.model
     def _apply_clv_model(self, company, date, rows, partner_ids=None, full=False):
         """The customer-base model's figures into ``customer_score_final`` (see
-        ``customer.clv.model._apply_to_run``)."""
-        self.env["customer.clv.model"]._apply_to_run(company, date, rows, partner_ids, full)
+        ``customer.clv.model._apply_to_run``), then the early signals they give
+        (``_apply_early_signals``)."""
+        model = self.env["customer.clv.model"]._apply_to_run(company, date, rows, partner_ids, full)
+        self._apply_early_signals(company, rows, model)
+
+    @api.model
+    def _apply_early_signals(self, company, rows, model):
+        """The passive signal and declining spend of the rows being computed
+        (``customer_score_final``, after the model's P(alive)), set-based.
+
+        A customer the gap rule left active but whose P(alive) fell below the company's
+        threshold after a regular rhythm (``score_rules.passive_signal_sql``) becomes
+        passive in ``rows`` (the new rows of a full run, or the score table in a partial
+        run) and gets the passive score cap, which the composite score (computed before
+        the model) could not apply yet. Only the rows where a signal fires are
+        rewritten."""
+        cr = self.env.cr
+        cr.execute(
+            """ALTER TABLE customer_score_final
+                   ADD COLUMN IF NOT EXISTS passive_signal varchar,
+                   ADD COLUMN IF NOT EXISTS spend_declining boolean NOT NULL DEFAULT FALSE"""
+        )
+        median, _top = score_rules.company_benchmarks(cr, company, rows)
+        fitted = bool(model) and model.state == clv_model.FITTED
+        cr.execute(
+            SQL(
+                """
+WITH s AS (
+    SELECT f.partner_id, %(signal)s AS signal, %(declining)s AS declining
+      FROM customer_score_final f
+      JOIN %(rows)s r ON r.partner_id = f.partner_id AND r.company_id = %(company)s
+)
+UPDATE customer_score_final f
+   SET passive_signal = s.signal,
+       spend_declining = s.declining,
+       score = CASE WHEN s.signal = 'p_alive' THEN LEAST(f.score, %(cap)s) ELSE f.score END
+  FROM s
+ WHERE s.partner_id = f.partner_id AND (s.signal IS NOT NULL OR s.declining)
+""",
+                signal=score_rules.passive_signal_sql(company, fitted),
+                declining=score_rules.declining_sql(company, median),
+                rows=rows,
+                company=company.id,
+                cap=score_rules.SCORE_CAPS["passive"],
+            )
+        )
+        if fitted:
+            cr.execute(
+                SQL(
+                    """UPDATE %(rows)s r SET lifecycle_stage = 'passive'
+                         FROM customer_score_final f
+                        WHERE f.partner_id = r.partner_id AND r.company_id = %(company)s
+                          AND f.passive_signal = 'p_alive'
+                          AND r.lifecycle_stage IS DISTINCT FROM 'passive'""",
+                    rows=rows,
+                    company=company.id,
+                )
+            )
 
     @api.model
     def _drop_archived_rows(self, company):
@@ -291,10 +391,19 @@ class CustomerScoreRunner(models.AbstractModel):
             if not ids:
                 # Nothing marked or given in this company: its rows stay as they are.
                 continue
+            # The rows before this run, to tell which customers turn passive or declining.
+            self.env.cr.execute("DROP TABLE IF EXISTS customer_score_before")
+            self.env.cr.execute(
+                """CREATE TEMP TABLE customer_score_before ON COMMIT DROP AS
+                   SELECT partner_id, lifecycle_stage, spend_declining FROM customer_score
+                    WHERE company_id = %s AND partner_id = ANY(%s)""",
+                [company.id, ids],
+            )
+            self.env.cr.execute("CREATE UNIQUE INDEX ON customer_score_before (partner_id)")
             source = self._prepare_figures_table(company, date, ids)
             for batch in split_every(batch_size, ids, list):
                 self._compute_batch(company, batch, date, source=source)
-                # Nothing of a batch stays in memory (passive-customer activities included).
+                # Nothing of a batch stays in memory.
                 self.env.invalidate_all()
                 done_ids[company].extend(batch)
                 done += len(batch)
@@ -302,6 +411,20 @@ class CustomerScoreRunner(models.AbstractModel):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             self.env.cr.execute("DROP TABLE IF EXISTS customer_score_figures")
             self._finalize_company(company, date, partner_ids=ids)
+            turned_passive, turned_declining = self._turned_signals(
+                SQL(
+                    """SELECT cs.partner_id, cs.lifecycle_stage AS stage,
+                              cs.spend_declining AS declining,
+                              b.lifecycle_stage AS prev_stage, b.spend_declining AS prev_declining
+                         FROM customer_score cs
+                    LEFT JOIN customer_score_before b ON b.partner_id = cs.partner_id
+                        WHERE cs.company_id = %s AND cs.partner_id = ANY(%s)""",
+                    company.id,
+                    ids,
+                )
+            )
+            self.env.cr.execute("DROP TABLE customer_score_before")
+            self._notify_turned(company, turned_passive, turned_declining, batch_size)
         self.env.invalidate_all()
         # The rows computed by this run: per company, the partners done there.
         return self.search(

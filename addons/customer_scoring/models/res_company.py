@@ -55,6 +55,27 @@ class ResCompany(models.Model):
     )
     score_passive_min_days = fields.Integer(string="Passive after at least (days)", default=90)
     score_lost_months = fields.Integer(string="Lost after (months)", default=18)
+    # Early signals: the customer-base model's P(alive) and spend against its own history.
+    score_passive_p_alive = fields.Float(
+        string="Passive when P(alive) below",
+        default=0.5,
+        help="A customer with a regular rhythm whose probability of still buying (from the "
+        "customer-base model) falls below this is passive before the gap rule says so. "
+        "0 switches this signal off.",
+    )
+    score_passive_min_purchases = fields.Integer(
+        string="P(alive) judged from (purchase days)",
+        default=3,
+        help="A customer is judged by its P(alive) only once it has bought on at least this "
+        "many days: one or two purchases are no rhythm yet.",
+    )
+    score_decline_share = fields.Float(
+        string="Declining when revenue falls by more than",
+        default=0.3,
+        help="Spend is declining when the revenue of the last 12 months is below the 12 "
+        "months before by more than this share, for a customer whose previous 12 months "
+        "reached the median buyer's revenue (a drop on a small base is no signal).",
+    )
     score_new_months = fields.Integer(string="New while first invoice within (months)", default=12)
 
     # Concentration and lifetime value.
@@ -71,6 +92,14 @@ class ResCompany(models.Model):
     )
     score_clv_horizon_years = fields.Integer(string="CLV horizon (years)", default=5)
     score_clv_discount_rate = fields.Float(string="CLV discount rate (%)", default=10.0)
+
+    def _score_fraction_text(self, name):
+        """'"Passive when P(alive) below" (150.0 %)': a 0..1 setting as the user reads it."""
+        return self.env._(
+            "“%(field)s” (%(value)s %%)",
+            field=self._kam_field_label(name),
+            value=formatLang(self.env, self[name] * 100, digits=1),
+        )
 
     def _score_weights_text(self, names):
         """'Weight: Revenue 30, Weight: Growth 10, ...' in the user's language."""
@@ -171,5 +200,37 @@ class ResCompany(models.Model):
                     self.env._(
                         "The CLV horizon must be at least one year and the discount rate "
                         "cannot be negative."
+                    )
+                )
+
+    @api.constrains("score_passive_p_alive", "score_passive_min_purchases", "score_decline_share")
+    def _check_score_early_signals(self):
+        for company in self:
+            if not 0 <= company.score_passive_p_alive <= 1:
+                raise ValidationError(
+                    self.env._(
+                        "Early signals of %(company)s: %(setting)s must be between 0 %% and "
+                        "100 %% (0 switches the P(alive) signal off).",
+                        company=company.name,
+                        setting=company._score_fraction_text("score_passive_p_alive"),
+                    )
+                )
+            if company.score_passive_min_purchases < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Early signals of %(company)s: “%(field)s” must be at least 1 "
+                        "purchase day, not %(value)s.",
+                        company=company.name,
+                        field=company._kam_field_label("score_passive_min_purchases"),
+                        value=formatLang(self.env, company.score_passive_min_purchases, digits=0),
+                    )
+                )
+            if not 0 <= company.score_decline_share < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Early signals of %(company)s: %(setting)s must be at least 0 %% and "
+                        "below 100 %%.",
+                        company=company.name,
+                        setting=company._score_fraction_text("score_decline_share"),
                     )
                 )

@@ -23,6 +23,11 @@ class CustomerScoringSettingsFields(models.AbstractModel):
         related="company_id.score_passive_min_days", readonly=False
     )
     score_lost_months = fields.Integer(related="company_id.score_lost_months", readonly=False)
+    score_passive_p_alive = fields.Float(related="company_id.score_passive_p_alive", readonly=False)
+    score_passive_min_purchases = fields.Integer(
+        related="company_id.score_passive_min_purchases", readonly=False
+    )
+    score_decline_share = fields.Float(related="company_id.score_decline_share", readonly=False)
     score_new_months = fields.Integer(related="company_id.score_new_months", readonly=False)
     score_concentration_threshold = fields.Float(
         related="company_id.score_concentration_threshold", readonly=False

@@ -1,16 +1,18 @@
-"""The composite score rule: the lifecycle stage of a customer, how each factor is
-normalised, how unrated evaluative ratings and passive / lost customers are treated, and
-the explanation shown to users.
+"""The composite score rule: the lifecycle stage of a customer (the gap rule, and the
+early signals: P(alive) after a regular rhythm, spend declining against its own history),
+how each factor is normalised, how unrated evaluative ratings and passive / lost customers
+are treated, and the explanation and the owner's notes shown to users.
 
 Plain functions building SQL fragments (used by ``customer.score._prepare_final_table``)
 and the explanation text; the rule itself is described in readme/DESCRIPTION.md.
 """
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo.addons.key_account_mgmt.models.res_partner import RATING_FIELDS
 from odoo.tools import SQL
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_amount, formatLang
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -83,6 +85,37 @@ def lifecycle_stage_sql(company, date, first_date, last_date, median_gap):
         gap=median_gap,
         date=date,
         **limits,
+    )
+
+
+def passive_signal_sql(company, fitted):
+    """CASE giving the passive signal of score row ``r`` with the customer-base model's
+    ``f.p_alive``: 'gap' when the gap rule made it passive; 'p_alive' when an active
+    customer (not new, lost or a prospect) that bought on at least the company's minimum
+    of purchase days has a P(alive) below the company's threshold, and only when
+    ``fitted`` (the model gave it a P(alive)); else NULL. A threshold of 0 never fires."""
+    early = SQL("FALSE")
+    if fitted and company.score_passive_p_alive > 0:
+        early = SQL(
+            "r.lifecycle_stage = 'active' AND r.purchase_day_count >= %s AND f.p_alive < %s",
+            company.score_passive_min_purchases,
+            company.score_passive_p_alive,
+        )
+    return SQL(
+        "CASE WHEN r.lifecycle_stage = 'passive' THEN 'gap' WHEN %s THEN 'p_alive' END", early
+    )
+
+
+def declining_sql(company, median):
+    """Whether score row ``r``'s spend is declining: its 12-month revenue below (1 - the
+    company's decline share) times the 12 months before, on a previous 12 months of at
+    least ``median`` (the median buyer's 12-month revenue, the base at which growth
+    counts fully in the score: a fall on a small base is no signal)."""
+    return SQL(
+        """(r.revenue_prev_12m > 0 AND r.revenue_prev_12m >= %s
+            AND r.revenue_12m < %s::numeric * r.revenue_prev_12m)""",
+        median,
+        round(1.0 - company.score_decline_share, 6),
     )
 
 
@@ -249,9 +282,115 @@ def explanation(row):
                 total=num(total),
             )
         )
+    lines.extend(early_signal_lines(row))
     lines.append(clv_explanation(row))
     lines.append(env._("Score: %(score)s / 100", score=num(row.score)))
     return "\n".join(lines)
+
+
+def _signal_figures(row):
+    """The figures behind ``row``'s passive signal and declining spend, formatted in the
+    language of ``row.env``."""
+    env = row.env
+    company = row.company_id
+    gap = row.median_gap_days
+    return {
+        "days": formatLang(env, row.recency_days, digits=0),
+        "gap": formatLang(env, gap, digits=0 if gap == int(gap) else 1),
+        "factor": formatLang(env, company.score_passive_gap_factor, digits=1),
+        "min_days": formatLang(env, company.score_passive_min_days, digits=0),
+        "count": formatLang(env, row.purchase_day_count, digits=0),
+        "p_alive": formatLang(env, row.p_alive * 100, digits=0),
+        "threshold": formatLang(env, company.score_passive_p_alive * 100, digits=0),
+        "revenue": format_amount(env, row.revenue_12m, row.currency_id),
+        "previous": format_amount(env, row.revenue_prev_12m, row.currency_id),
+        "change": formatLang(env, row.revenue_growth, digits=0),
+    }
+
+
+def passive_line(row):
+    """Which signal made ``row`` passive, with its figures (None when not passive)."""
+    if row.lifecycle_stage != "passive":
+        return None
+    env = row.env
+    figures = _signal_figures(row)
+    if row.passive_signal == "p_alive":
+        return env._(
+            "Passive: P(alive) %(p_alive)s %% is below the company's threshold "
+            "%(threshold)s %% after %(count)s purchases",
+            p_alive=figures["p_alive"],
+            threshold=figures["threshold"],
+            count=figures["count"],
+        )
+    if row.median_gap_days > 0:
+        return env._(
+            "Passive: no invoice for %(days)s days, more than %(factor)s x its usual gap "
+            "of %(gap)s days",
+            days=figures["days"],
+            factor=figures["factor"],
+            gap=figures["gap"],
+        )
+    return env._(
+        "Passive: no invoice for %(days)s days after a single purchase day (passive after "
+        "%(min_days)s days)",
+        days=figures["days"],
+        min_days=figures["min_days"],
+    )
+
+
+def declining_line(row):
+    """The figures of ``row``'s declining spend (None when its spend is not declining)."""
+    if not row.spend_declining:
+        return None
+    figures = _signal_figures(row)
+    return row.env._(
+        "Spend declining: 12-month revenue %(revenue)s against %(previous)s the 12 months "
+        "before (%(change)s %%)",
+        revenue=figures["revenue"],
+        previous=figures["previous"],
+        change=figures["change"],
+    )
+
+
+def early_signal_lines(row):
+    """The explanation lines saying which signal made ``row`` passive and whether its
+    spend is declining (none for a customer that is neither)."""
+    return [line for line in (passive_line(row), declining_line(row)) if line]
+
+
+def _note(headline, line):
+    return Markup("<p>%s</p><p>%s</p>") % (headline, line)
+
+
+def passive_note(row):
+    """(summary, note) of the owner's to-do for ``row``, a customer that turned passive,
+    in the language of ``row.env``: the note says which signal fired, with its figures."""
+    env = row.env
+    names = {"partner": row.partner_id.name, "company": row.company_id.name}
+    if row.passive_signal == "p_alive":
+        headline = env._(
+            "%(partner)s has bought from %(company)s regularly, but the customer-base model "
+            "says it has probably stopped. Get in touch before it is gone.",
+            **names,
+        )
+    else:
+        headline = env._(
+            "%(partner)s has not bought from %(company)s for longer than usual. Get in touch.",
+            **names,
+        )
+    return env._("Customer has turned passive"), _note(headline, passive_line(row))
+
+
+def declining_note(row):
+    """(summary, note) of the owner's to-do for ``row``, a customer whose spend turned
+    declining, in the language of ``row.env``."""
+    env = row.env
+    headline = env._(
+        "%(partner)s buys less from %(company)s than the year before. Find out why.",
+        partner=row.partner_id.name,
+        company=row.company_id.name,
+    )
+    return env._("Customer's spend is declining"), _note(headline, declining_line(row))
 
 
 def clv_explanation(row):
