@@ -378,6 +378,12 @@ class TestPassiveEarly(CustomerModelCommon):
                 self.assertIn(text, str(caught.exception))
                 self.company.invalidate_recordset()
                 self.assertEqual({n: self.company[n] for n in before}, before, "nothing written")
+        # The same check on an administrator's Settings page.
+        with self.assertRaises(ValidationError) as caught:
+            self.env["res.config.settings"].create({"score_passive_p_alive": 1.5}).execute()
+        self.assertIn("“Passive when P(alive) below” (150.0 %)", str(caught.exception))
+        self.company.invalidate_recordset()
+        self.assertEqual(self.company.score_passive_p_alive, 0.5)
         # Valid values are saved.
         settings.create({"score_passive_p_alive": 0.4, "score_decline_share": 0.25})
         self.company.invalidate_recordset()
