@@ -24,8 +24,9 @@ def _percentage(value):
 
 @tagged("post_install", "-at_install", TOUR_TAG)
 class TestTourCustomerModel(KamTourCase, CustomerModelCommon):
-    """A sales manager reads the customer-base model: the company's fit and its
-    parameters, the monthly forecast, and a key account's P(alive), CLV and months."""
+    """A sales manager reads the customer-base model: the company's fit, its parameters
+    and its backtest, the monthly forecast, and a key account's P(alive), CLV and
+    months."""
 
     @classmethod
     def setUpClass(cls):
@@ -67,7 +68,15 @@ class TestTourCustomerModel(KamTourCase, CustomerModelCommon):
         self.assertTrue(0.0 < score.p_alive < 1.0, score.p_alive)
         self.assertGreater(score.clv, 0.0)
         self.assertGreater(month_total, own_first.expected_revenue)
+        # The backtest of the fit: fitted 26 weeks back, its prediction beside what happened.
+        backtest = fit.backtest_ids
+        self.assertEqual(len(backtest), 1)
+        self.assertEqual(backtest.state, "done", backtest.message)
+        self.assertGreater(backtest.actual_total, 0.0)
         return {
+            "backtestPredicted": _float(backtest.predicted_total, 1),
+            "backtestActual": _float(backtest.actual_total, 0),
+            "backtestMae": _float(backtest.mae, 3),
             "customers": str(fit.customer_count),
             "repeat": str(fit.repeat_customer_count),
             "r": _float(fit.bgnbd_r, 4),

@@ -15,6 +15,11 @@ function tourFigures() {
     return JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "{}");
 }
 
+/** A :contains() pattern matching exactly ``text`` (spaces around it allowed). */
+function exactly(text) {
+    return `/^\\s*${String(text).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$/`;
+}
+
 registry.category("web_tour.tours").add("customer_model_tour", {
     steps: () => {
         const f = tourFigures();
@@ -34,7 +39,7 @@ registry.category("web_tour.tours").add("customer_model_tour", {
             },
             {
                 content: "The company's fit: fitted, on its customers",
-                trigger: `.o_data_row:has(td[name='state']:contains('Fitted')):has(td[name='customer_count']:contains('${f.customers}')):has(td[name='repeat_customer_count']:contains('${f.repeat}'))`,
+                trigger: `.o_data_row:has(td[name='state']:contains('Fitted')):has(td[name='customer_count']:contains(${exactly(f.customers)})):has(td[name='repeat_customer_count']:contains(${exactly(f.repeat)}))`,
             },
             {
                 content: "Only this company's fit: the other company's is not shown",
@@ -57,6 +62,20 @@ registry.category("web_tour.tours").add("customer_model_tour", {
             { content: "BG/NBD b", trigger: field("bgnbd_b", f.b) },
             { content: "Gamma-Gamma p", trigger: field("gg_p", f.p) },
             { content: "The fit's message", trigger: field("message", f.message) },
+            {
+                content: "The backtest: predicted beside actual purchases of the holdout weeks",
+                trigger: `.o_field_widget[name='backtest_ids'] .o_data_row:has(td[name='state']:contains('Done')):has(td[name='predicted_total']:contains(${exactly(f.backtestPredicted)})):has(td[name='actual_total']:contains(${exactly(f.backtestActual)})):has(td[name='mae']:contains(${exactly(f.backtestMae)}))`,
+            },
+            {
+                content: "Open the backtest chart",
+                trigger: ".o_form_view button[name='action_open_backtest_chart']",
+                run: "click",
+            },
+            {
+                content: "The chart of mean actual and predicted purchases",
+                trigger: ".o_breadcrumb .active:contains('Backtest as of 06/30/2025')",
+            },
+            { trigger: ".o_graph_renderer canvas" },
             { trigger: menu("customer_scoring.menu_customer_scoring_sales"), run: "click" },
             {
                 content: "Customer Scoring > Purchase Forecast",
@@ -65,7 +84,7 @@ registry.category("web_tour.tours").add("customer_model_tour", {
             },
             {
                 content: "The company's expected revenue of the first forecast month",
-                trigger: `.o_pivot tr:has(th:contains('July 2025')) td:contains('${f.monthTotal}')`,
+                trigger: `.o_pivot tr:has(th:contains('July 2025')) td:contains(${exactly(f.monthTotal)})`,
             },
             { content: "Go to the Key Accounts app", trigger: ".o_navbar_apps_menu button", run: "click" },
             {
@@ -95,11 +114,11 @@ registry.category("web_tour.tours").add("customer_model_tour", {
             },
             {
                 content: "Its expected revenue of the first forecast month",
-                trigger: `.o_pivot tr:has(th:contains('July 2025')) td:contains('${f.ownFirstMonth}')`,
+                trigger: `.o_pivot tr:has(th:contains('July 2025')) td:contains(${exactly(f.ownFirstMonth)})`,
             },
             {
                 content: "Its 12 months in total: only this customer's rows",
-                trigger: `.o_pivot tbody tr:first-child td:contains('${f.ownTotal}')`,
+                trigger: `.o_pivot tbody tr:first-child td:contains(${exactly(f.ownTotal)})`,
             },
         ];
     },
