@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 import numpy as np
 import polib
+from lxml import etree
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -184,6 +185,15 @@ SELECT COUNT(*) FILTER (WHERE day > %(end)s AND partner IN (
             ._read_group(action["domain"], ["label", "series"], ["value:avg"])
         )
         self.assertEqual(len(groups), 16)
+        # A line per series, not stacked: each point is the group's own mean.
+        graph = etree.fromstring(
+            self.env["customer.clv.backtest.point"].get_view(view_type="graph")["arch"]
+        )
+        self.assertEqual((graph.get("type"), graph.get("stacked")), ("line", "False"))
+        self.assertEqual(
+            [(f.get("name"), f.get("type")) for f in graph.iter("field")],
+            [("label", None), ("series", None), ("value", "measure")],
+        )
         chart = {(label, series): value for label, series, value in groups}
         for line in result.line_ids:
             self.assertAlmostEqual(chart[line.label, "actual"], line.mean_actual, places=6)
@@ -210,7 +220,7 @@ SELECT COUNT(*) FILTER (WHERE day > %(end)s AND partner IN (
         self.assertFalse(self.env["customer.clv.backtest.line"].browse(line_ids).exists())
         self.assertEqual(
             self.env["customer.clv.backtest.line"].search_count(
-                [("backtest_id.company_id", "=", self.company.id)]
+                [("backtest_id.company_id", "=", self.company.id), ("backtest_id.date", "=", AS_OF)]
             ),
             8,
         )
