@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .customer_score import LIFECYCLE_STAGES, VALUE_CLASSES
+from .customer_score import LIFECYCLE_STAGES, PASSIVE_SIGNALS, VALUE_CLASSES
 
 SCORE_GROUPS = "sales_team.group_sale_salesman,account.group_account_invoice"
 
@@ -41,6 +41,15 @@ class ResPartner(models.Model):
         string="Lifecycle",
         compute="_compute_customer_score",
         groups=SCORE_GROUPS,
+    )
+    customer_passive_signal = fields.Selection(
+        PASSIVE_SIGNALS,
+        string="Passive Signal",
+        compute="_compute_customer_score",
+        groups=SCORE_GROUPS,
+    )
+    customer_spend_declining = fields.Boolean(
+        string="Declining Spend", compute="_compute_customer_score", groups=SCORE_GROUPS
     )
     customer_revenue_12m = fields.Monetary(
         string="Revenue 12 Months",
@@ -104,6 +113,8 @@ class ResPartner(models.Model):
             partner.customer_score = row.score if row else 0.0
             partner.customer_score_class = row.abc_value_class if row else False
             partner.customer_lifecycle_stage = row.lifecycle_stage if row else False
+            partner.customer_passive_signal = row.passive_signal if row else False
+            partner.customer_spend_declining = row.spend_declining if row else False
             partner.customer_revenue_12m = row.revenue_12m if row else 0.0
             partner.customer_revenue_growth = row.revenue_growth if row else 0.0
             partner.customer_margin_12m = row.margin_12m if row else 0.0

@@ -311,6 +311,19 @@ class TestPassiveEarly(CustomerModelCommon):
         self.assertEqual(
             self._activities(self.weekly).with_user(self.salesman).user_id, self.salesman
         )
+        # The key account's Scoring tab shows the same signals to her.
+        weekly, shrinking = (
+            partner.with_user(self.salesman) for partner in (self.weekly, self.shrinking)
+        )
+        self.assertEqual(
+            (weekly.customer_lifecycle_stage, weekly.customer_passive_signal),
+            ("passive", "p_alive"),
+        )
+        self.assertFalse(weekly.customer_spend_declining)
+        self.assertEqual(
+            (shrinking.customer_passive_signal, shrinking.customer_spend_declining),
+            (False, True),
+        )
 
     # ------------------------------------------------------------------
     # Partial runs
