@@ -7,6 +7,8 @@ number of calibration repeat purchases (``customer.clv.backtest.line``, and its 
 it reads for the fit (``customer.clv.model._purchase_read``)."""
 
 import datetime
+import logging
+import time
 
 import numpy as np
 
@@ -14,6 +16,8 @@ from odoo import api, fields, models, tools
 from odoo.tools import format_date, formatLang
 
 from ..tools import backtest, clv_model
+
+_logger = logging.getLogger(__name__)
 
 DONE = "done"
 STATES = [
@@ -74,10 +78,11 @@ class CustomerClvBacktest(models.Model):
         readonly=True,
         help="Customers who had bought more than once by the calibration end.",
     )
-    bgnbd_r = fields.Float(string="r", digits=(16, 4), readonly=True)
-    bgnbd_alpha = fields.Float(string="Alpha (weeks)", digits=(16, 4), readonly=True)
-    bgnbd_a = fields.Float(string="a", digits=(16, 4), readonly=True)
-    bgnbd_b = fields.Float(string="b", digits=(16, 4), readonly=True)
+    # Stored unrounded (shown with 4 decimals): a rerun of the date predicts from them.
+    bgnbd_r = fields.Float(string="r", readonly=True)
+    bgnbd_alpha = fields.Float(string="Alpha (weeks)", readonly=True)
+    bgnbd_a = fields.Float(string="a", readonly=True)
+    bgnbd_b = fields.Float(string="b", readonly=True)
     log_likelihood = fields.Float(digits=(16, 2), readonly=True)
     predicted_total = fields.Float(
         string="Predicted Purchases",
@@ -192,6 +197,7 @@ class CustomerClvBacktest(models.Model):
         then (``customer.clv.model._purchase_read``). A backtest of the date already
         done keeps its calibration fit, as the model keeps the fit of its date; the
         comparison and the lines are made again."""
+        started = time.perf_counter()
         date = fields.Date.to_date(date)
         end = self._calibration_end(date)
         Backtest = self.sudo()
@@ -233,6 +239,14 @@ class CustomerClvBacktest(models.Model):
                     for line in result.lines
                 ]
             )
+        _logger.info(
+            "Backtest of company %s as of %s: %s, %s customers, %.2f s",
+            company.id,
+            date,
+            record.state,
+            record.customer_count,
+            time.perf_counter() - started,
+        )
         return record
 
     @api.model
