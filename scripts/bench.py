@@ -6,6 +6,7 @@ Subcommands (run from the repository root; `scripts/bench.sh` drives them):
     bench.py generate -d kam_bench --customers 100000   # bulk data (COPY), then validated
     bench.py validate -d kam_bench                      # the validity check alone
     bench.py run -d kam_bench --small-db kam_bench10k    # all measurements, one table
+    bench.py run -d kam_bench --small-db kam_bench10k --only model   # some row groups
     bench.py measure <name> -d kam_bench                # one measurement (a subprocess)
 
 Each measurement runs in its own Python process so that its peak memory (RSS high-water
@@ -27,6 +28,7 @@ from benchmark.common import (  # noqa: E402
     ROOT,
 )
 from benchmark.measures import MEASURES  # noqa: E402 (no Odoo import until a measure runs)
+from benchmark.report import GROUPS  # noqa: E402
 
 
 def _parser():
@@ -45,6 +47,12 @@ def _parser():
     mea.add_argument("--partners", type=int, default=NAIVE_PARTNERS)
     mea.add_argument("--moves", type=int, default=INCREMENTAL_MOVES)
     mea.add_argument("--repeat", type=int, default=15)
+    mea.add_argument(
+        "--pairs",
+        type=int,
+        default=int(os.environ.get("BENCH_PAIRS", "3")),
+        help="model: pairs of daily runs, with and without the model (BENCH_PAIRS)",
+    )
     run = sub.add_parser("run", help="all measurements, one table")
     run.add_argument("-d", "--db", required=True)
     run.add_argument("--small-db", required=True)
@@ -52,6 +60,11 @@ def _parser():
     run.add_argument("--output", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     run.add_argument("--generation", default="", help="generation time note for the report")
     run.add_argument("--label", default="", help="first note of the report (what was measured)")
+    run.add_argument(
+        "--only",
+        default=os.environ.get("BENCH_ONLY", ""),
+        help="comma-separated row groups (default all: %s)" % ",".join(GROUPS),
+    )
     return parser
 
 

@@ -5,7 +5,9 @@
 # of the working tree.
 #   BENCH_DB (kam_bench, 100,000 customers), BENCH_SMALL_DB (kam_bench10k, 10,000 customers:
 #   the peak-memory comparison), BENCH_CUSTOMERS, BENCH_SMALL_CUSTOMERS, BENCH_TODAY,
-#   BENCH_LABEL (first note under the table: what was measured).
+#   BENCH_LABEL (first note under the table: what was measured), BENCH_ONLY (comma-separated
+#   row groups: full, floor, naive, incremental, memory, list, model; default all),
+#   BENCH_PAIRS (model: pairs of daily runs with and without the model, default 3).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BENCH_DB="${BENCH_DB:-kam_bench}"
@@ -15,6 +17,7 @@ BENCH_SMALL_CUSTOMERS="${BENCH_SMALL_CUSTOMERS:-10000}"
 BENCH_TODAY="${BENCH_TODAY:-2026-11-23}"
 BENCH_REBUILD="${BENCH_REBUILD:-0}"
 BENCH_LABEL="${BENCH_LABEL:-}"
+BENCH_ONLY="${BENCH_ONLY:-}"
 
 require_odoo
 require_postgres
@@ -48,8 +51,12 @@ build() {
     GENERATION_NOTE="${GENERATION_NOTE}Generation of $db ($customers customers, module install included): ${elapsed} s. "
 }
 
-build "$BENCH_SMALL_DB" "$BENCH_SMALL_CUSTOMERS"
+# The small database serves the full-run and memory rows only.
+case ",${BENCH_ONLY:-full}," in
+    *,full,* | *,memory,*) build "$BENCH_SMALL_DB" "$BENCH_SMALL_CUSTOMERS" ;;
+esac
 build "$BENCH_DB" "$BENCH_CUSTOMERS"
 
 "$PYTHON" scripts/bench.py run -d "$BENCH_DB" --small-db "$BENCH_SMALL_DB" \
-    --today "$BENCH_TODAY" --generation "$GENERATION_NOTE" --label "$BENCH_LABEL"
+    --today "$BENCH_TODAY" --generation "$GENERATION_NOTE" --label "$BENCH_LABEL" \
+    --only "$BENCH_ONLY"

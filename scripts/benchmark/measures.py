@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 from .common import LIST_ROWS, SKIP_HOOK, odoo_env, peak_rss_mb
+from .model import measure_model
 from .naive import measure_naive, measure_naive_revenue, sample_partners
 
 # The score columns of the customers list (those that exist are added to the plain list).
@@ -244,6 +245,7 @@ MEASURES = {
     "ours": measure_ours,
     "incremental": measure_incremental,
     "list": measure_list,
+    "model": measure_model,
 }
 
 

@@ -113,43 +113,96 @@ def table(rows):
     return "\n".join([line(header), sep, *(line(r) for r in rows)])
 
 
-def run(args):
-    """Every measurement, one table (stdout and ``args.output``)."""
-    db, small = args.db, args.small_db
-    customers = _count(db, CUSTOMERS_SQL)
-    small_customers = _count(small, CUSTOMERS_SQL)
-    floor = run_measure("floor", db, args.today)
-    lines = floor["lines"]
-    # "full" first: on a new database it is the first run; then the daily run of the next
-    # day, the one that decides whether the scoring fits in a night, and the targets' figure.
-    same_day = run_measure("full", db, args.today)
-    small_same_day = run_measure("full", small, args.today)
-    first = same_day if same_day["first_run"] else run_measure("first", db, args.today)
-    full = run_measure("nightly", db, args.today)
-    small_full = run_measure("nightly", small, args.today)
-    ours = run_measure("ours", db, args.today)
-    naive = run_measure("naive", db, args.today)
-    naive_revenue = run_measure("naive_revenue", db, args.today)
-    incremental = run_measure("incremental", db, args.today)
-    listing = run_measure("list", db, args.today)
+# Row groups of the table (`--only` / BENCH_ONLY narrows the run to some of them), the
+# measurements each needs, and the order the measurements run in: the committed same-day
+# run first (on a new database it is the first run), then the daily run of the next day.
+GROUPS = ("full", "floor", "naive", "incremental", "memory", "list", "model")
+NEEDS = {
+    "full": ("floor", "full", "small_full", "first", "nightly", "small_nightly"),
+    "floor": ("floor", "nightly"),
+    "naive": ("ours", "naive", "naive_revenue"),
+    "incremental": ("incremental",),
+    "memory": ("nightly", "small_nightly"),
+    "list": ("list",),
+    "model": ("model",),
+}
+ORDER = (
+    "floor",
+    "full",
+    "small_full",
+    "first",
+    "nightly",
+    "small_nightly",
+    "ours",
+    "naive",
+    "naive_revenue",
+    "incremental",
+    "list",
+    "model",
+)
+# measurement -> (bench.py measure name, on the small database)
+SOURCES = {"small_full": ("full", True), "small_nightly": ("nightly", True)}
 
-    k = f"{customers / 1000:,.0f} k"
-    partners = f"{NAIVE_PARTNERS:,}"
-    kind = "first run of the database" if same_day["first_run"] else "again the same day"
+
+def selected_groups(only):
+    """The row groups of ``only`` ("a,b"; empty: all of them), in table order."""
+    names = {name.strip() for name in (only or "").split(",") if name.strip()}
+    unknown = names - set(GROUPS)
+    if unknown:
+        raise SystemExit(
+            f"unknown row group(s) {', '.join(sorted(unknown))}; known: {', '.join(GROUPS)}"
+        )
+    return [group for group in GROUPS if not names or group in names]
+
+
+def _measure_all(args, groups):
+    """The measurements the row groups need, in ``ORDER``; {name: result}."""
+    needed = {name for group in groups for name in NEEDS[group]}
+    if "model" in needed and not _count(
+        args.db, f"SELECT COUNT(*) FROM customer_clv_model WHERE date = '{args.today}'"
+    ):
+        # The daily run replaces the monthly forecast of the day before, as every night.
+        needed.add("full")
+    results = {}
+    for name in ORDER:
+        if name not in needed:
+            continue
+        if name == "first" and results["full"]["first_run"]:
+            results[name] = results["full"]
+            continue
+        measure, small = SOURCES.get(name, (name, False))
+        results[name] = run_measure(measure, args.small_db if small else args.db, args.today)
+    return results
+
+
+def _full_rows(m, k, small_k):
     rows = [
         *_full_run_rows(
             f"Full compute_scores(), daily run (every row moves), {k} customers / "
-            f"{lines / 1e6:.2f} M lines",
-            full,
+            f"{m['floor']['lines'] / 1e6:.2f} M lines",
+            m["nightly"],
         ),
         *_full_run_rows(
-            "Full compute_scores(), first run (no scores, classes or history yet)", first
+            "Full compute_scores(), first run (no scores, classes or history yet)", m["first"]
         ),
-        *(
-            []
-            if same_day["first_run"]
-            else [_row("Full compute_scores(), again the same day", _s(same_day["seconds"], 1))]
-        ),
+    ]
+    same_day, kind = m["full"], "first run of the database"
+    if not same_day["first_run"]:
+        kind = "again the same day"
+        rows.append(_row("Full compute_scores(), again the same day", _s(same_day["seconds"], 1)))
+    notes = [
+        f"Full runs at {small_k} customers: daily {_s(m['small_nightly']['seconds'])}, "
+        f"{kind} {_s(m['small_full']['seconds'])}.",
+        "The daily run scores as of the day after the database's date over rows of that "
+        "date, so every row is rewritten, and is rolled back; peak memory is the daily "
+        "run's.",
+    ]
+    return rows, notes
+
+
+def _floor_rows(m, k, small_k):
+    full, floor = m["nightly"], m["floor"]
+    rows = [
         _row(
             "SQL floor: one GROUP BY, 12-month revenue per partner and company",
             _s(floor["seconds"], 2),
@@ -161,6 +214,14 @@ def run(args):
             full["seconds"] / floor["seconds"] / 3,
             full["seconds"] <= 3 * floor["seconds"],
         ),
+    ]
+    return rows, []
+
+
+def _naive_rows(m, k, small_k):
+    naive, naive_revenue, ours = m["naive"], m["naive_revenue"], m["ours"]
+    partners = f"{NAIVE_PARTNERS:,}"
+    rows = [
         _row(
             "Naive ORM loop (the same figures: a search per partner and company, ORM write), "
             f"{partners} customers",
@@ -178,6 +239,13 @@ def run(args):
             naive["seconds"] / ours["seconds"] / 50,
             naive["seconds"] >= 50 * ours["seconds"],
         ),
+    ]
+    return rows, []
+
+
+def _incremental_rows(m, k, small_k):
+    incremental = m["incremental"]
+    rows = [
         _row(
             f"Incremental: {incremental['moves']} invoices posted/cancelled, "
             f"{incremental['marked']} marked customers rescored",
@@ -185,9 +253,20 @@ def run(args):
             "<= 2 s",
             incremental["seconds"] / 2,
             incremental["seconds"] <= 2,
-        ),
+        )
+    ]
+    notes = [
+        f"Posting/cancelling the {incremental['moves']} invoices through the ORM "
+        f"(hooks included): {incremental['hooks_seconds']:.1f} s."
+    ]
+    return rows, notes
+
+
+def _memory_rows(m, k, small_k):
+    full, small_full = m["nightly"], m["small_nightly"]
+    rows = [
         _row(
-            f"Peak memory (RSS) of the full run, {small_customers / 1000:,.0f} k customers",
+            f"Peak memory (RSS) of the full run, {small_k} customers",
             f"{small_full['peak_rss_mb']:.0f} MB",
         ),
         _row(
@@ -197,6 +276,13 @@ def run(args):
             full["peak_rss_mb"] / small_full["peak_rss_mb"] / 1.2,
             full["peak_rss_mb"] <= 1.2 * small_full["peak_rss_mb"],
         ),
+    ]
+    return rows, []
+
+
+def _list_rows(m, k, small_k):
+    listing = m["list"]
+    rows = [
         _row(
             f"Customers list, {LIST_ROWS} rows, plain (web_search_read)",
             f"{listing['plain_seconds'] * 1000:.1f} ms",
@@ -209,26 +295,103 @@ def run(args):
             listing["scores_seconds"] <= 1.5 * listing["plain_seconds"],
         ),
     ]
-    text = table(rows)
-    print(text)
-    notes = [
-        f"Full runs at {small_customers / 1000:,.0f} k customers: daily "
-        f"{_s(small_full['seconds'])}, {kind} {_s(small_same_day['seconds'])}.",
-        "The daily run scores as of the day after the database's date over rows of that "
-        "date, so every row is rewritten, and is rolled back; peak memory is the daily "
-        "run's.",
-        f"Posting/cancelling the {incremental['moves']} invoices through the ORM "
-        f"(hooks included): {incremental['hooks_seconds']:.1f} s.",
+    return rows, []
+
+
+def _model_rows(m, k, small_k):
+    model = m["model"]
+    ratio = model["with_seconds"] / model["without_seconds"]
+    pairs = model["pairs"]
+    rows = [
+        _row(
+            "Customer-base model in the daily run (purchase days, fresh fit, predictions, "
+            f"forecast, backtest), {model['customers'] / 1000:,.0f} k customers "
+            f"in {model['fitted']} companies",
+            _s(model["step_seconds"], 2),
+        ),
+        _row(
+            "  of which purchase-day read (one SQL query per company)",
+            _s(model["read_seconds"], 2),
+        ),
+        _row(
+            "  of which fit (_fit_company: BG/NBD, then Gamma-Gamma)", _s(model["fit_seconds"], 2)
+        ),
+        _row("  of which predictions (predict_customers)", _s(model["predict_seconds"], 2)),
+        _row(
+            "  of which model figures into the rows being computed (one UPDATE)",
+            _s(model["update_seconds"], 2),
+        ),
+        _row(
+            "  of which monthly forecast replaced (12 rows per customer)",
+            _s(model["forecast_seconds"], 2),
+        ),
         *(
             [
-                "BENCH_SKIP_CLASS_HOOK=1: key_account_mgmt's class recomputation at the end of "
-                "each scoring run was skipped (diagnostic run)."
+                _row(
+                    "  of which backtest (fit 26 weeks back, predicted vs actual)",
+                    _s(model["backtest_seconds"], 2),
+                )
             ]
-            if SKIP_HOOK
+            if model.get("backtest_seconds")
             else []
         ),
-        'Ratio = value / target (for "at least" targets: value / target, pass when >= 1).',
+        _row(
+            f"Daily full run with the model / without, median of {pairs} interleaved pairs",
+            f"{ratio:.2f}x ({_s(model['with_seconds'])} / {_s(model['without_seconds'])})",
+            "<= 1.2x",
+            ratio / 1.2,
+            ratio <= 1.2,
+        ),
     ]
+    notes = [
+        f"Model rows: {pairs} pairs of daily runs in one process, the order alternating "
+        "(with/without, without/with, ...), each rolled back; the model's figures are the "
+        "medians of its runs. Without the model, the run's model step "
+        "(`_apply_clv_model`) is patched in the benchmark process to the path taken when "
+        "no model could be fitted (retention-rate CLV, no forecast; "
+        f"{_s(model['without_step_seconds'], 2)}). Runs with the model: "
+        f"{', '.join(f'{s:.1f}' for s in model['with_all'])} s; without: "
+        f"{', '.join(f'{s:.1f}' for s in model['without_all'])} s. Peak memory (RSS) of "
+        f"the process of these runs: {model['peak_rss_mb']:.0f} MB."
+    ]
+    return rows, notes
+
+
+ROWS = {
+    "full": _full_rows,
+    "floor": _floor_rows,
+    "naive": _naive_rows,
+    "incremental": _incremental_rows,
+    "memory": _memory_rows,
+    "list": _list_rows,
+    "model": _model_rows,
+}
+
+
+def run(args):
+    """The measurements of the selected row groups, one table (stdout and ``args.output``)."""
+    groups = selected_groups(args.only)
+    customers = _count(args.db, CUSTOMERS_SQL)
+    k = f"{customers / 1000:,.0f} k"
+    small_k = k
+    if any(group in ("full", "memory") for group in groups):
+        small_k = f"{_count(args.small_db, CUSTOMERS_SQL) / 1000:,.0f} k"
+    m = _measure_all(args, groups)
+    rows, notes = [], []
+    for group in groups:
+        group_rows, group_notes = ROWS[group](m, k, small_k)
+        rows.extend(group_rows)
+        notes.extend(group_notes)
+    text = table(rows)
+    print(text)
+    if len(groups) < len(GROUPS):
+        notes.insert(0, f"Only the row groups {', '.join(groups)} (BENCH_ONLY).")
+    if SKIP_HOOK:
+        notes.append(
+            "BENCH_SKIP_CLASS_HOOK=1: key_account_mgmt's class recomputation at the end of "
+            "each scoring run was skipped (diagnostic run)."
+        )
+    notes.append('Ratio = value / target (for "at least" targets: value / target, pass when >= 1).')
     if args.generation:
         notes.insert(0, args.generation)
     if args.label:
@@ -272,6 +435,12 @@ tests: times are printed, never asserted.
 - The list figures are `web_search_read` on `res.partner` with the list view's field
   specification (the web client's `/web/dataset/call_kw/res.partner/web_search_read`
   payload), 80 rows, as the admin user, median of 15 calls with a cold ORM cache.
+- The model rows: pairs of daily runs in one process, with the customer-base model as the
+  product runs it and without it (the run's model step patched in the benchmark process
+  to the path taken when no model could be fitted), interleaved, medians; the model's own
+  pieces are timed inside the runs with it (`scripts/benchmark/model.py`).
+- `BENCH_ONLY=<groups>` (full, floor, naive, incremental, memory, list, model;
+  comma-separated) measures only those rows; the table says so.
 - The machine is shared: the load average is printed with each table; compare ratios
   between tables of similar load.
 """
