@@ -6,6 +6,7 @@ computed.
 The maths is in ``tools/clv_model.py``; the purchase days come from the journal items in
 one set-based query per company (``_purchase_summary_sql``)."""
 
+import json
 import math
 
 import numpy as np
@@ -15,6 +16,9 @@ from odoo.tools import SQL
 
 from ..tools import clv_model
 from ..tools.revenue_lines import CUSTOMER_INVOICE, revenue_line_where_sql
+
+# Decimals kept of the expected purchase days of one forecast month.
+FORECAST_DIGITS = 6
 
 STATES = [
     (clv_model.FITTED, "Fitted"),
@@ -53,12 +57,14 @@ def _plain(params):
     return plain
 
 
-def _monthly_grid(values, count, months=12):
-    """Per-customer monthly figures as a (count, months) list of lists that can be
-    stored: missing, NaN, infinite or negative values become 0.0."""
+def _monthly_json(values, count, digits, months=12):
+    """Per-customer monthly figures as one JSON array text per customer (``count`` of
+    them, ``months`` values each, rounded to ``digits``): missing, NaN, infinite or
+    negative values become 0.0."""
     grid = np.asarray(values if values is not None else 0.0, dtype=float)
     grid = np.nan_to_num(grid, nan=0.0, posinf=0.0, neginf=0.0).clip(min=0.0)
-    return np.broadcast_to(grid, (count, months)).tolist()
+    grid = np.broadcast_to(grid.round(digits), (count, months))
+    return [json.dumps(row) for row in grid.tolist()]
 
 
 class CustomerClvModel(models.Model):
@@ -328,21 +334,16 @@ SELECT per.partner_id, per.x,
     # Predictions into the score rows being computed
     # ------------------------------------------------------------------
     @api.model
-    def _apply_predictions(
-        self, company, date, rows, model, partner_ids=None, summary=None, forecast=False
-    ):
+    def _apply_predictions(self, company, date, rows, model, partner_ids=None, summary=None):
         """Write the model's figures into ``customer_score_final`` (the rows being
-        computed): p_alive, expected purchases, value and revenue, and, when the model is
-        fitted, the CLV (else the retention-rate CLV already there stays). One UPDATE from
-        arrays. ``forecast``: also replace the company's monthly purchase forecast (no
-        forecast rows without a fitted model). Returns the sum of the CLV of the rows
-        written."""
+        computed): p_alive, expected purchases, value and revenue, the next 12 months
+        (``forecast_purchases`` / ``forecast_revenue``, read as the monthly purchase
+        forecast) and, when the model is fitted, the CLV (else the retention-rate CLV
+        already there stays, and no forecast). One UPDATE from arrays. Returns the sum of
+        the CLV of the rows written."""
         cr = self.env.cr
         dp = company.currency_id.decimal_places
-        Forecast = self.env["customer.purchase.forecast"].sudo()
         if not model or model.state != clv_model.FITTED:
-            if forecast:
-                Forecast.replace_company(company, date, model)
             cr.execute(
                 "UPDATE customer_score_final SET clv_model_id = %s",
                 [model.id if model else None],
@@ -352,6 +353,7 @@ SELECT per.partner_id, per.x,
         ids, x, t_x, T, mean_value, margin = summary or self._purchase_summary(
             company, date, rows, partner_ids
         )
+        months = []
         if ids:
             bgnbd, spend = model._fits()
             predictions = clv_model.predict_customers(
@@ -377,19 +379,13 @@ SELECT per.partner_id, per.x,
                 np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0).astype(float).tolist()
                 for a in arrays
             ]
-            if forecast:
-                Forecast.replace_company(
-                    company,
-                    date,
-                    model,
-                    ids,
-                    _monthly_grid(predictions.monthly_purchases, len(ids)),
-                    _monthly_grid(predictions.monthly_revenue, len(ids)),
-                )
+            months = [
+                _monthly_json(predictions.monthly_purchases, len(ids), FORECAST_DIGITS),
+                _monthly_json(predictions.monthly_revenue, len(ids), dp),
+            ]
         else:
-            if forecast:
-                Forecast.replace_company(company, date, model)
             arrays = [[] for _i in range(5)]
+            months = [[], []]
         cr.execute(
             SQL(
                 """
@@ -399,11 +395,14 @@ UPDATE customer_score_final f
        expected_purchases_12m = ROUND(COALESCE(v.purchases, 0)::numeric, 2),
        expected_purchase_value = ROUND(COALESCE(v.value, 0)::numeric, %(dp)s),
        expected_revenue_12m = ROUND(COALESCE(v.revenue, 0)::numeric, %(dp)s),
-       clv = ROUND(COALESCE(v.clv, 0)::numeric, %(dp)s)
+       clv = ROUND(COALESCE(v.clv, 0)::numeric, %(dp)s),
+       forecast_purchases = v.forecast_purchases::jsonb,
+       forecast_revenue = v.forecast_revenue::jsonb
   FROM customer_score_final f2
   LEFT JOIN unnest(%(ids)s::int[], %(p)s::float8[], %(e)s::float8[], %(ev)s::float8[],
-                   %(er)s::float8[], %(clv)s::float8[])
-         AS v(partner_id, p_alive, purchases, value, revenue, clv)
+                   %(er)s::float8[], %(clv)s::float8[], %(fp)s::text[], %(fr)s::text[])
+         AS v(partner_id, p_alive, purchases, value, revenue, clv,
+              forecast_purchases, forecast_revenue)
          ON v.partner_id = f2.partner_id
  WHERE f2.partner_id = f.partner_id
 """,
@@ -415,6 +414,8 @@ UPDATE customer_score_final f
                 ev=arrays[2],
                 er=arrays[3],
                 clv=arrays[4],
+                fp=months[0],
+                fr=months[1],
             )
         )
         cr.execute("SELECT COALESCE(SUM(clv), 0) FROM customer_score_final")
@@ -424,7 +425,7 @@ UPDATE customer_score_final f
     def _apply_to_run(self, company, date, rows, partner_ids=None, full=False):
         """The model's figures into the rows being computed (``customer_score_final``):
         a full run reads the company's purchase days once, fits the model (or reuses
-        the fit of the date), replaces the company's monthly purchase forecast and
+        the fit of the date), writes the customers' monthly purchase forecast and
         records the customer equity on it, and stores the backtest of the date from the
         same read (``customer.clv.backtest``); a partial run uses
         the latest fit (``_latest_model``)."""
@@ -437,8 +438,6 @@ UPDATE customer_score_final f
             company, date, rows, calibration_end=Backtest._calibration_end(date)
         )
         model = self._fit_company(company, date, rows, summary)
-        model.customer_equity = self._apply_predictions(
-            company, date, rows, model, summary=summary, forecast=True
-        )
+        model.customer_equity = self._apply_predictions(company, date, rows, model, summary=summary)
         Backtest._run_company(company, date, model, calibration)
         return model

@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
+from ..models.customer_clv_model import FORECAST_DIGITS
 from ..tools import clv_model
 from .common import AS_OF, CustomerModelCommon
 
@@ -22,6 +23,25 @@ class TestPurchaseForecast(CustomerModelCommon):
         return self.env["customer.purchase.forecast"].search(
             [("company_id", "=", (company or self.company).id)]
         )
+
+    def _inject(self, company, partner, model):
+        """A forecast of 1 purchase day and 50.00 a month on ``partner``'s score row of
+        ``company``, written as the run writes it (SQL on the score row)."""
+        self.env.cr.execute(
+            """UPDATE customer_score
+                  SET forecast_purchases = %s::jsonb, forecast_revenue = %s::jsonb,
+                      clv_model_id = %s
+                WHERE company_id = %s AND partner_id = %s""",
+            [
+                str([1.0] * 12),
+                str([50.0] * 12),
+                model.id if model else None,
+                company.id,
+                partner.id,
+            ],
+        )
+        self.assertEqual(self.env.cr.rowcount, 1)
+        self.env.invalidate_all()
 
     def _run(self, company=None, day=AS_OF):
         self.env["customer.score"].compute_scores(companies=company or self.company, date=day)
@@ -56,8 +76,11 @@ class TestPurchaseForecast(CustomerModelCommon):
             score = self.row(customer)
             total = sum(rows.mapped("expected_purchases"))
             # 12 months of 365 / 12 days are the 365 days of expected_purchases_12m.
+            # Each month is stored with FORECAST_DIGITS decimals.
             self.assertAlmostEqual(
-                total, expected[customer.id], delta=1e-6 * max(expected[customer.id], 1e-9)
+                total,
+                expected[customer.id],
+                delta=1e-6 * expected[customer.id] + 12 * 0.5 * 10**-FORECAST_DIGITS,
             )
             # The score row keeps 2 decimals.
             self.assertAlmostEqual(total, score.expected_purchases_12m, delta=0.005 + 1e-9)
@@ -75,8 +98,10 @@ class TestPurchaseForecast(CustomerModelCommon):
         first = self._forecast()
         self._run()
         second = self._forecast()
-        self.assertEqual(len(second), len(first))
-        self.assertFalse(first.exists())
+        # The same customers and months, each once: the run rewrote, it did not add.
+        self.assertEqual(sorted(second.ids), sorted(first.ids))
+        pairs = [(row.partner_id.id, row.month) for row in second]
+        self.assertEqual(len(pairs), len(set(pairs)))
         # A later scoring date moves the months and still leaves 12 per customer.
         self._run(day=date(2025, 7, 15))
         later = self._forecast()
@@ -90,9 +115,7 @@ class TestPurchaseForecast(CustomerModelCommon):
         self.assertEqual(model.state, "too_few_data")
         self.assertFalse(self._forecast(self.company2))
         # A stale forecast goes when the model can no longer be fitted.
-        self.env["customer.purchase.forecast"].sudo().replace_company(
-            self.company2, AS_OF, model, self.small[:1].ids, [[1.0] * 12], [[50.0] * 12]
-        )
+        self._inject(self.company2, self.small[0], model)
         self.assertEqual(len(self._forecast(self.company2)), 12)
         self._run(company=self.company2)
         self.assertFalse(self._forecast(self.company2))
@@ -107,9 +130,8 @@ class TestPurchaseForecast(CustomerModelCommon):
 
     def test_companies_apart_and_access(self):
         self._run()
-        self.env["customer.purchase.forecast"].sudo().replace_company(
-            self.company2, AS_OF, False, self.small[:1].ids, [[1.0] * 12], [[50.0] * 12]
-        )
+        self._run(company=self.company2)
+        self._inject(self.company2, self.small[0], False)
         Forecast = self.env["customer.purchase.forecast"]
         own = Forecast.with_user(self.salesman).search([])
         self.assertTrue(own)
