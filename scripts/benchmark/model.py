@@ -2,9 +2,9 @@
 
 The daily full run (as of the day after the database's date, every row moves, rolled back)
 alternately with the model, as the product runs it, and without it: the run's model step
-(``customer.score.runner._apply_clv_model``) patched in this process to the path the
-product takes when no model could be fitted (``_apply_predictions`` with no model: the
-retention-rate CLV stays, no forecast). The runs are interleaved in pairs, the order
+(``customer.clv.model._apply_to_run``) patched in this process to the path the product
+takes when no model could be fitted (``_apply_predictions`` with no model: the
+retention-rate CLV stays, no forecast, no backtest). The runs are interleaved in pairs, the order
 alternating (with/without, without/with, ...), so that a drift of the machine's load falls
 on both sides; the figures are medians.
 
@@ -38,8 +38,10 @@ def _timer(cls, name, spent, key):
 
 
 def _instrument(env, spent, mode):
-    """The timers on the model's pieces, and the switch of the run's model step:
-    ``mode[0]`` "with" runs the product's step, "without" the no-model path."""
+    """The timers on the model's pieces, and the switch of the run's model step
+    (``customer.clv.model._apply_to_run``): ``mode[0]`` "with" runs the product's step,
+    "without" the path taken when no model could be fitted. What the run does with the
+    step's result (the early passive and declining signals) runs in both."""
     from odoo.addons.customer_scoring.tools import clv_model
 
     Model = type(env["customer.clv.model"])
@@ -53,21 +55,20 @@ def _instrument(env, spent, mode):
     if "customer.clv.backtest" in env:
         _timer(type(env["customer.clv.backtest"]), "_run_company", spent, "backtest")
 
-    Score = type(env["customer.score"])
-    with_model = Score._apply_clv_model
+    with_model = Model._apply_to_run
 
     def step(self, company, date, rows, partner_ids=None, full=False):
         t0 = time.perf_counter()
         try:
             if mode[0] == "with":
                 return with_model(self, company, date, rows, partner_ids, full)
-            return self.env["customer.clv.model"]._apply_predictions(
-                company, date, rows, None, partner_ids
-            )
+            # No fit: the retention-rate CLV stays, no forecast, no backtest.
+            self._apply_predictions(company, date, rows, self.browse(), partner_ids)
+            return self.browse()
         finally:
             spent["step"] += time.perf_counter() - t0
 
-    Score._apply_clv_model = step
+    Model._apply_to_run = step
 
 
 def _daily_run(env, day, spent, mode, label):
