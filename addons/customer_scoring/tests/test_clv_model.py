@@ -263,6 +263,28 @@ class TestCdnowReference(unittest.TestCase):
             result.p_alive,
             clv_model.probability_alive(self.fit, summary.x, summary.t_x, summary.T),
         )
+        # In chunks (the memory bound of a large company) the figures are the same, also
+        # without a fitted spend model, whose value for x = 0 is the mean of all customers.
+        for spend in (self.spend, clv_model.GammaGammaFit()):
+            whole, chunked = (
+                clv_model.predict_customers(
+                    self.fit,
+                    spend,
+                    summary.x,
+                    summary.t_x,
+                    summary.T,
+                    summary.mean_value,
+                    margin,
+                    horizon_months=24,
+                    chunk_size=size,
+                )
+                for size in (10**6, 100)
+            )
+            for name in clv_model.CustomerPredictions.__dataclass_fields__:
+                np.testing.assert_allclose(
+                    getattr(chunked, name), getattr(whole, name), rtol=1e-12, err_msg=name
+                )
+        self.assertEqual(chunked.monthly_purchases.shape, (2357, 12))
         with self.assertRaises(ValueError):
             clv_model.predict_customers(
                 clv_model.BgNbdFit(),

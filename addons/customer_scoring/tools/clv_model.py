@@ -499,6 +499,10 @@ def _discounted_value(per_month, purchase_value, margin_ratio, yearly_discount):
     return _finite((per_month @ discount) * value * margin, 0.0, None, None)
 
 
+# Customers predicted at a time (see ``predict_customers``).
+PREDICTION_CHUNK = 10000
+
+
 @dataclass
 class CustomerPredictions:
     """What the model expects of each customer (arrays in the order of the input)."""
@@ -523,25 +527,61 @@ def predict_customers(
     horizon_months=36,
     yearly_discount=0.1,
     forecast_months=12,
+    chunk_size=PREDICTION_CHUNK,
 ):
-    """All per-customer predictions of a fitted BG/NBD model at once.
+    """All per-customer predictions of a fitted BG/NBD model.
 
     ``expected_purchases_12m`` covers the next 365 days (12 months of 365 / 12 days);
     ``expected_revenue_12m`` = that x ``expected_purchase_value``; ``clv`` as in
     ``customer_lifetime_value``; ``monthly_purchases`` / ``monthly_revenue`` have one
     column per month of the next ``forecast_months``. ``spend`` may be a fit that is not
     'fitted' (see ``expected_purchase_value``). Raises ValueError without a fitted BG/NBD.
+    Computed ``chunk_size`` customers at a time: the months of the CLV horizon are a
+    (customers x months) matrix, so the memory stays that of one chunk.
     """
     if not bgnbd.is_fitted:
         raise ValueError("Predictions need a fitted BG/NBD model.")
     x, t_x, T, mean_value = (
         np.asarray(value, dtype=float).ravel() for value in (x, t_x, T, mean_value)
     )
+    margin = np.broadcast_to(np.asarray(margin_ratio, dtype=float), x.shape)
+    # Over all customers at once: without a fitted spend model, x = 0 takes the mean of all.
+    value = expected_purchase_value(spend, x, mean_value)
+    parts = [
+        _predict_chunk(
+            bgnbd,
+            *(a[start : start + chunk_size] for a in (x, t_x, T, value, margin)),
+            horizon_months,
+            yearly_discount,
+            forecast_months,
+        )
+        for start in range(0, max(len(x), 1), max(int(chunk_size), 1))
+    ]
+    return CustomerPredictions(
+        **{
+            name: np.concatenate([getattr(part, name) for part in parts])
+            for name in CustomerPredictions.__dataclass_fields__
+        }
+    )
+
+
+def _predict_chunk(
+    bgnbd,
+    x,
+    t_x,
+    T,
+    value,
+    margin_ratio,
+    horizon_months,
+    yearly_discount,
+    forecast_months,
+):
+    """``predict_customers`` on one chunk of customers (``value``: their expected
+    purchase value)."""
     horizon_months = max(int(horizon_months), 0)
     months = max(horizon_months, int(forecast_months), 12)
     cumulative = cumulative_purchases_by_month(bgnbd, x, t_x, T, months)
     per_month = np.diff(cumulative, axis=1)
-    value = expected_purchase_value(spend, x, mean_value)
     clv = _discounted_value(per_month[:, :horizon_months], value, margin_ratio, yearly_discount)
     monthly = per_month[:, : int(forecast_months)]
     return CustomerPredictions(
