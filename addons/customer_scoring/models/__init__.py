@@ -6,6 +6,7 @@ from . import customer_score_run
 from . import customer_clv_model
 from . import customer_clv_backtest
 from . import customer_score
+
 # A view over the score rows: after customer_score, whose table it reads.
 from . import customer_purchase_forecast
 from . import customer_score_mark

@@ -18,7 +18,7 @@ class CustomerPurchaseForecast(models.Model):
     _order = "month, partner_id"
     _rec_name = "month"
 
-    score_id = fields.Many2one("customer.score", string="Score", readonly=True)
+    score_id = fields.Many2one("customer.score", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")

@@ -14,7 +14,7 @@ from . import test_tour_accountant
 from . import test_tour_manager
 from . import test_clv_run
 from . import test_purchase_forecast
-from . import test_tour_customer_model
 from . import test_clv_backtest
+from . import test_tour_customer_model
 from . import test_passive_early
 from . import test_clv_reference
