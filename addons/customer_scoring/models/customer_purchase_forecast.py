@@ -1,8 +1,9 @@
 """The monthly purchase forecast of the customer-base model: per customer, company and
 month of the next 12 months, the expected purchases and revenue. A database view over the
-score rows, which hold the 12 months the run predicted (``customer.score``
-``forecast_purchases`` / ``forecast_revenue``): the forecast is written once, with the
-customer's other figures, and cannot disagree with them."""
+score rows, which hold the purchases of the 12 months the run predicted
+(``customer.score`` ``forecast_purchases``; the revenue is those times the row's expected
+purchase value): the forecast is written once, with the customer's other figures, and
+cannot disagree with them."""
 
 from odoo import fields, models, tools
 from odoo.tools import SQL
@@ -57,13 +58,13 @@ SELECT cs.id * 12 + p.month - 1 AS id,
        (date_trunc('month', cs.date_computed) + make_interval(months => p.month::int))::date
            AS month,
        p.value::float8 AS expected_purchases,
-       r.value::numeric AS expected_revenue
+       ROUND(p.value::numeric * cs.expected_purchase_value, cur.decimal_places::int)
+           AS expected_revenue
   FROM customer_score cs
+  JOIN res_currency cur ON cur.id = cs.currency_id
  CROSS JOIN LATERAL jsonb_array_elements_text(cs.forecast_purchases)
        WITH ORDINALITY AS p(value, month)
-  JOIN LATERAL jsonb_array_elements_text(cs.forecast_revenue)
-       WITH ORDINALITY AS r(value, month) ON r.month = p.month
- WHERE cs.forecast_purchases IS NOT NULL AND cs.forecast_revenue IS NOT NULL
+ WHERE cs.forecast_purchases IS NOT NULL
 """,
                 table=SQL.identifier(self._table),
             )

@@ -141,12 +141,10 @@ class CustomerScore(models.Model):
         "customer.clv.model", string="Customer-Base Model", readonly=True, ondelete="set null"
     )
     # The next 12 months of the fitted model (month 1 = the month after the month of
-    # date_computed), read through customer.purchase.forecast; empty without a fitted model.
+    # date_computed), read with the expected purchase value through
+    # customer.purchase.forecast; empty without a fitted model.
     forecast_purchases = fields.Json(
         readonly=True, help="Expected purchase days in each of the next 12 months."
-    )
-    forecast_revenue = fields.Json(
-        readonly=True, help="Expected untaxed revenue in each of the next 12 months."
     )
     lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True, index=True)
     purchase_day_count = fields.Integer(

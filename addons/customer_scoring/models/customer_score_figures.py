@@ -76,7 +76,6 @@ FINAL_COLUMNS = (
     "expected_revenue_12m",
     "clv_model_id",
     "forecast_purchases",
-    "forecast_revenue",
     # The early signals (customer.score.runner._apply_early_signals), after the model.
     "passive_signal",
     "spend_declining",

@@ -29,12 +29,12 @@ class TestPurchaseForecast(CustomerModelCommon):
         ``company``, written as the run writes it (SQL on the score row)."""
         self.env.cr.execute(
             """UPDATE customer_score
-                  SET forecast_purchases = %s::jsonb, forecast_revenue = %s::jsonb,
+                  SET forecast_purchases = %s::jsonb, expected_purchase_value = %s,
                       clv_model_id = %s
                 WHERE company_id = %s AND partner_id = %s""",
             [
                 str([1.0] * 12),
-                str([50.0] * 12),
+                50.0,
                 model.id if model else None,
                 company.id,
                 partner.id,
