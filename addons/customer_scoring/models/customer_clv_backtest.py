@@ -16,6 +16,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import format_date, formatLang
 
 from ..tools import backtest, clv_model
+from .customer_clv_model import _finite
 
 _logger = logging.getLogger(__name__)
 
@@ -28,11 +29,6 @@ STATES = [
 FIT_FIELDS = ("bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b", "log_likelihood")
 DATE_PARAMS = ("end", "date")
 NUMBER_PARAMS = {"predicted": 1, "actual": 0, "error": 1, "mae": 2}
-
-
-def _finite(value):
-    value = float(value or 0.0)
-    return value if np.isfinite(value) else 0.0
 
 
 class CustomerClvBacktest(models.Model):

@@ -59,9 +59,8 @@ def _plain(params):
 
 def _monthly_json(values, count, digits, months=12):
     """Per-customer monthly figures as one JSON document, a list of ``count`` lists of
-    ``months`` values rounded to ``digits`` (one parse in the database, where a text per
-    customer took a second at 100,000 customers): missing, NaN, infinite or negative
-    values become 0.0."""
+    ``months`` values rounded to ``digits``, parsed once by the database and indexed per
+    customer: missing, NaN, infinite or negative values become 0.0."""
     grid = np.asarray(values if values is not None else 0.0, dtype=float)
     grid = np.nan_to_num(grid, nan=0.0, posinf=0.0, neginf=0.0).clip(min=0.0)
     return json.dumps(np.broadcast_to(grid.round(digits), (count, months)).tolist())

@@ -79,7 +79,8 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
              0::float8 AS p_alive, 0::numeric AS expected_purchases_12m,
              0::numeric AS expected_purchase_value, 0::numeric AS expected_revenue_12m,
              NULL::int4 AS clv_model_id,
-             NULL::jsonb AS forecast_purchases
+             NULL::jsonb AS forecast_purchases,
+             NULL::varchar AS passive_signal, FALSE AS spend_declining
         FROM (
       SELECT r.partner_id, r.revenue_12m, r.margin_12m, r.lifecycle_stage, e.is_rated,
              CASE WHEN r.revenue_12m > 0 THEN %(class_case)s ELSE 'C' END AS value_class,

@@ -319,11 +319,6 @@ class CustomerScoreRunner(models.AbstractModel):
         the model) could not apply yet. Only the rows where a signal fires are
         rewritten."""
         cr = self.env.cr
-        cr.execute(
-            """ALTER TABLE customer_score_final
-                   ADD COLUMN IF NOT EXISTS passive_signal varchar,
-                   ADD COLUMN IF NOT EXISTS spend_declining boolean NOT NULL DEFAULT FALSE"""
-        )
         median, _top = score_rules.company_benchmarks(cr, company, rows)
         fitted = bool(model) and model.state == clv_model.FITTED
         cr.execute(
