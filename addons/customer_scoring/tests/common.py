@@ -168,7 +168,10 @@ class CustomerModelCommon(ScoringCommon):
             for k in range(repeats + 1):
                 day = START + timedelta(days=offset + gap * k)
                 if day <= AS_OF:
-                    price = 100.0 + 17.0 * ((index * 7 + k * 3) % 11)
+                    # Customers spend at different levels (0.5x to 2.5x): without that
+                    # spread the spend model has no heterogeneity to fit.
+                    level = 0.5 + ((index * 5) % 9) / 4.0
+                    price = level * (100.0 + 17.0 * ((index * 7 + k * 3) % 11))
                     cls._invoice(customer, day, [(cls.product_a, 1 + k % 3, price)])
         cls.company2 = cls.env["res.company"].create(
             {"name": f"{prefix} Test Company 2", "currency_id": cls.env.ref("base.EUR").id}
