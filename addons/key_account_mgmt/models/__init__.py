@@ -20,3 +20,4 @@ from . import kam_account_plan_review
 from . import kam_meeting_status
 from . import kam_service_level
 from . import res_partner_chatter
+from . import kam_relationship_health
