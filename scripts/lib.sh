@@ -123,6 +123,11 @@ run_tours() {
     local rc=$?
     set -e
     grep -E "(ERROR|FAIL|CRITICAL).*|odoo.tests.stats|tests when loading database" "$log" | tail -40 >&2
+    if [ "$rc" -ne 0 ]; then
+        # A failed tour's step, browser console error and traceback follow its log line.
+        echo "--- details of the failures ---" >&2
+        grep -E -A30 " (ERROR|CRITICAL) " "$log" | grep -v "odoo.addons.base.models.assetsbundle" | head -150 >&2
+    fi
     ran=$(sed -nE 's/.* of ([0-9]+) tests when loading database.*/\1/p' "$log" | tail -1)
     [ "$rc" -eq 0 ] || die "browser tours failed (odoo exit $rc, see $log)"
     [ -n "$ran" ] || die "browser tours: no test report in $log"
