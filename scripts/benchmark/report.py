@@ -116,7 +116,7 @@ def table(rows):
 # Row groups of the table (`--only` / BENCH_ONLY narrows the run to some of them), the
 # measurements each needs, and the order the measurements run in: the committed same-day
 # run first (on a new database it is the first run), then the daily run of the next day.
-GROUPS = ("full", "floor", "naive", "incremental", "memory", "list", "model")
+GROUPS = ("full", "floor", "naive", "incremental", "memory", "list", "model", "startpage")
 NEEDS = {
     "full": ("floor", "full", "small_full", "first", "nightly", "small_nightly"),
     "floor": ("floor", "nightly"),
@@ -125,6 +125,7 @@ NEEDS = {
     "memory": ("nightly", "small_nightly"),
     "list": ("list",),
     "model": ("model",),
+    "startpage": ("startpage",),
 }
 ORDER = (
     "floor",
@@ -139,6 +140,7 @@ ORDER = (
     "incremental",
     "list",
     "model",
+    "startpage",
 )
 # measurement -> (bench.py measure name, on the small database)
 SOURCES = {"small_full": ("full", True), "small_nightly": ("nightly", True)}
@@ -368,6 +370,33 @@ def _model_rows(m, k, small_k):
     return rows, notes
 
 
+def _startpage_rows(m, k, small_k):
+    page = m["startpage"]
+    rows = [
+        _row(
+            f"KAM start page, {page['accounts']} key accounts "
+            f"(get_start_page(), median of {len(page['all'])}, cold ORM cache)",
+            _s(page["seconds"], 3),
+            "< 1 s",
+            page["seconds"] / 1,
+            page["seconds"] < 1,
+        ),
+        _row(
+            "  relationship health of those accounts (kam.health.engine)",
+            _s(page["health_seconds"], 2),
+        ),
+    ]
+    sections = ", ".join(f"{key} {count}" for key, count in page["sections"].items())
+    notes = [
+        f"Start page rows: the salesperson of the most customers in the first company is made "
+        f"the key account manager of {page['accounts']} customer companies (hers first) and "
+        f"their health computed, then the page is opened as her, rolled back; "
+        f"{page['queries']:.0f} queries per call, {page['lines']} lines shown; sections: "
+        f"{sections}. Calls: {', '.join(f'{s:.3f}' for s in page['all'])} s."
+    ]
+    return rows, notes
+
+
 ROWS = {
     "full": _full_rows,
     "floor": _floor_rows,
@@ -376,6 +405,7 @@ ROWS = {
     "memory": _memory_rows,
     "list": _list_rows,
     "model": _model_rows,
+    "startpage": _startpage_rows,
 }
 
 
@@ -450,7 +480,10 @@ tests: times are printed, never asserted.
   product runs it and without it (the run's model step patched in the benchmark process
   to the path taken when no model could be fitted), interleaved, medians; the model's own
   pieces are timed inside the runs with it (`scripts/benchmark/model.py`).
-- `BENCH_ONLY=<groups>` (full, floor, naive, incremental, memory, list, model;
+- The start page rows: a salesperson made the key account manager of 200 customer
+  companies, their health computed, then `kam.start.page.get_start_page()` as her, median
+  of five calls with a cold ORM cache, rolled back (`scripts/benchmark/startpage.py`).
+- `BENCH_ONLY=<groups>` (full, floor, naive, incremental, memory, list, model, startpage;
   comma-separated) measures only those rows; the table says so.
 - The machine is shared: the load average is printed with each table; compare ratios
   between tables of similar load.

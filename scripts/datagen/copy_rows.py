@@ -124,6 +124,8 @@ PARTNERS = CopyTable(
         "installer_count",
         "kam_stakeholder_group_id",
         "kam_org_level",
+        "kam_contact_channel",
+        "kam_do_not_contact",
         "is_key_account",
         "key_account_manager_id",
     ],
@@ -142,6 +144,8 @@ PARTNERS = CopyTable(
         "autopost_bills": "ask",
         "color": 0,
         "is_key_account": "f",
+        "kam_contact_channel": None,
+        "kam_do_not_contact": "f",
     },
 )
 MOVES = CopyTable(

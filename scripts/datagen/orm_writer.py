@@ -256,6 +256,13 @@ class OrmWriter(SalesFlows):
             )
         )
         self.users = {u.key: user for u, user in zip(self.plan.users, users, strict=True)}
+        # Salespeople start their day on the key-account start page (their home action),
+        # not in an empty Discuss inbox.
+        start_page = env.ref("key_account_mgmt.action_kam_start_page", raise_if_not_found=False)
+        if start_page:
+            users.filtered(lambda user: user.has_group("sales_team.group_sale_salesman")).write(
+                {"action_id": start_page.id}
+            )
         manager = self.users.get("manager")
         for team_plan in self.plan.teams:
             members = [self.users[u.key].id for u in self.plan.users if u.team_key == team_plan.key]
@@ -326,6 +333,8 @@ class OrmWriter(SalesFlows):
                                 "email": contact.email,
                                 "kam_stakeholder_group_id": groups[contact.group].id,
                                 "kam_org_level": contact.org_level,
+                                "kam_contact_channel": contact.channel or False,
+                                "kam_do_not_contact": contact.do_not_contact,
                                 **(lang if home == MAIN else {}),
                             }
                         )

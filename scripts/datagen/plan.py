@@ -10,6 +10,7 @@ does not depend on how many customers are generated after it.
 
 import math
 import random
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -93,6 +94,17 @@ class ContactPlan:
     org_level: str
     function: str
     email: str
+    channel: str = ""  # preferred channel: visit / phone / email, empty = any
+    do_not_contact: bool = False
+
+
+def contact_preferences(name, email):
+    """(channel, do_not_contact) of a contact, from a hash of her name and address so that
+    the random streams of the rest of the plan stay as they were: about 1 in 20 contacts
+    must not be contacted, a third prefer the phone, a tenth e-mail, a fifth visits."""
+    bucket = zlib.crc32(f"{name}|{email}".encode()) % 20
+    channels = ["phone"] * 7 + ["email"] * 2 + ["visit"] * 4 + [""] * 6
+    return ("", True) if bucket == 0 else (channels[bucket - 1], False)
 
 
 @dataclass
@@ -425,13 +437,17 @@ def build_plan(
             taken.add(pname)
             first, last = pname.split(" ", 1)
             email_local = f"{first}.{last}".lower().translate(str.maketrans("äöå", "aoa"))
+            email = f"{email_local}@{slug}.example"
+            channel, do_not_contact = contact_preferences(pname, email)
             contacts.append(
                 ContactPlan(
                     pname,
                     group,
                     level,
                     crng.choice(names.CONTACT_TITLES[group]),
-                    f"{email_local}@{slug}.example",
+                    email,
+                    channel,
+                    do_not_contact,
                 )
             )
         customer_plans.append(

@@ -349,6 +349,8 @@ class SqlWriter(InvoiceRows):
                     function=esc(contact.function),
                     kam_stakeholder_group_id=self.groups[contact.group],
                     kam_org_level=contact.org_level,
+                    kam_contact_channel=contact.channel or None,
+                    kam_do_not_contact=contact.do_not_contact,
                 )
             copier.maybe_flush()
         self.stats["customers"] = len(self.partner_ids)

@@ -13,4 +13,10 @@ from . import customer_score_mark
 from . import account_move
 from . import res_partner
 from . import kam_class_engine
+from . import kam_account_plan_goal
 from . import customer_kpi
+from . import res_company_health
+from . import kam_health_engine
+from . import customer_kpi_progress
+from . import kam_director_overview
+from . import kam_start_page

@@ -18,3 +18,8 @@ from . import test_clv_backtest
 from . import test_tour_customer_model
 from . import test_passive_early
 from . import test_clv_reference
+from . import test_health_scoring
+from . import test_start_page_scoring
+from . import test_plan_goal_live
+from . import test_next_action
+from . import test_director_overview

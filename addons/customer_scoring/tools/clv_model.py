@@ -6,11 +6,10 @@ per-customer figures come from ``purchase_days.customer_summary``.
 
 Data
     A purchase is a calendar day with at least one purchase of the customer; its value is
-    the sum of that day's values. Time unit: the week (7 days). For the scoring date D and
-    a customer whose first purchase day is on or before D:
-    ``x`` = purchase days after the first, up to D; ``t_x`` = (last - first) / 7;
-    ``T`` = (D - first) / 7. Purchases after D never count. The mean value of a customer
-    is the mean of the repeat purchase days' values (the first purchase excluded).
+    the sum of that day's values. Time unit: the week. For the scoring date D and a customer
+    whose first purchase day is on or before D: ``x`` = purchase days after the first, up
+    to D; ``t_x`` = (last - first) / 7; ``T`` = (D - first) / 7. Later purchases never
+    count. A customer's mean value is that of its repeat purchase days (not the first).
 
 BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way")
     While alive, a customer buys at a Poisson rate lambda ~ Gamma(r, alpha) (alpha per
@@ -34,8 +33,7 @@ BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way")
     ``(1 - z)^(r + x) 2F1(r + x, b + x; c; z) = (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; c; z)``
     with ``c = a + b + x - 1`` and ``z = t / (alpha + T + t)``: the transformed series has
     small upper parameters and converges for any x and T, where the original overflows.
-    P(alive) = 1 / (1 + [x > 0] a / (b + x - 1) * ((alpha + T) / (alpha + t_x))^(r + x)),
-    computed as a logistic function of the log of the second term.
+    P(alive) = 1 / (1 + [x > 0] a / (b + x - 1) * ((alpha + T) / (alpha + t_x))^(r + x)).
 
 Gamma-Gamma (Fader, Hardie & Lee 2005, "RFM and CLV"; Fader & Hardie, "The Gamma-Gamma
 model of monetary value")
@@ -168,9 +166,7 @@ class GammaGammaFit(_Fit):
 
 def group_rows(x, t_x, T):
     """Unique (x, t_x, T) rows with their counts; ``inverse`` maps customers to rows.
-
-    Times are rounded to 1e-9 weeks first so that equal day counts group together.
-    """
+    Times are rounded to 1e-9 weeks first so that equal day counts group together."""
     x = np.asarray(x, dtype=float).ravel()
     t_x = np.round(np.asarray(t_x, dtype=float).ravel(), 9)
     T = np.round(np.asarray(T, dtype=float).ravel(), 9)
@@ -227,12 +223,10 @@ def _start_values(grouped):
 
 
 def _minimize(unpenalised, start, names, scale):
-    """L-BFGS-B on log-parameters, with a Nelder-Mead restart when it stops early.
-
-    A ridge penalty of RIDGE (in log-likelihood units, spread over the ``1 / scale``
-    customers) on the log-parameters gives a small data set whose likelihood keeps rising
-    towards infinity along a ridge (no spread in dropout or spend) an interior optimum;
-    on thousands of customers it moves no parameter visibly."""
+    """L-BFGS-B on log-parameters, with a Nelder-Mead restart when it stops early. A ridge
+    penalty (RIDGE log-likelihood units over the ``1 / scale`` customers) gives a small data
+    set whose likelihood rises towards infinity along a ridge (no spread in dropout or
+    spend) an interior optimum; on thousands of customers it moves no parameter visibly."""
     bounds = [_LOG_BOUNDS] * len(start)
 
     def objective(log_params):

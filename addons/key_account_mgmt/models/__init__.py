@@ -21,3 +21,12 @@ from . import kam_meeting_status
 from . import kam_service_level
 from . import res_partner_chatter
 from . import kam_relationship_health
+from . import res_company_health
+from . import kam_health_engine
+from . import res_partner_health
+from . import kam_class_movement
+from . import kam_class_mix
+from . import kam_director_overview
+from . import res_partner_contact_channel
+from . import kam_next_action
+from . import kam_start_page

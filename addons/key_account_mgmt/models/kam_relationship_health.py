@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 from .res_partner import ABC_CLASSES
 
@@ -87,9 +88,122 @@ class KamRelationshipHealthLine(models.Model):
 
     def _kam_line_text(self):
         """The line's explanation in the reader's language, from ``factor`` and
-        ``params`` (the engine stores figures, never sentences)."""
+        ``params`` (the engine stores figures, never sentences). Each factor has its
+        ``_kam_text_<factor>(params)``; a factor that does not apply says why."""
         self.ensure_one()
-        return ""
+        if not self.factor:
+            return ""
+        params = self.params or {}
+        if not self.applicable:
+            return self._kam_text_not_applicable(params)
+        method = getattr(self, f"_kam_text_{self.factor}", None)
+        return method(params) if method else ""
+
+    def _kam_text_not_applicable(self, params):
+        reasons = self._kam_not_applicable_reasons()
+        reason = reasons.get(params.get("reason")) or self.env._("Does not apply")
+        return self.env._("%(reason)s: its weight goes to the other factors.", reason=reason)
+
+    def _kam_not_applicable_reasons(self):
+        """``{reason code: text}`` of the factors that do not apply."""
+        return {
+            "no_target": self.env._("No meeting target with a number for this class"),
+            "no_key_contact": self.env._(
+                "No key contact (a contact in a stakeholder group with a meeting target)"
+            ),
+        }
+
+    def _kam_text_meetings(self, params):
+        if self.stakeholder_group_id:
+            return self.env._(
+                "%(group)s: %(held)s of %(due)s meetings due by now held (%(target)s a year)",
+                group=self.stakeholder_group_id.name,
+                held=params.get("held", 0),
+                due=params.get("due", 0),
+                target=params.get("target", 0),
+            )
+        return self.env._(
+            "On target in every stakeholder group: %(held)s meetings held, %(due)s due by now",
+            held=params.get("held_total", 0),
+            due=params.get("due_total", 0),
+        )
+
+    def _kam_text_coverage(self, params):
+        parts = []
+        groups = params.get("groups", 0)
+        if groups and self.stakeholder_group_id:
+            parts.append(
+                self.env._(
+                    "No contact in %(group)s (%(covered)s of %(groups)s stakeholder groups "
+                    "covered)",
+                    group=self.stakeholder_group_id.name,
+                    covered=params.get("covered", 0),
+                    groups=groups,
+                )
+            )
+        elif groups:
+            parts.append(
+                self.env._(
+                    "Every stakeholder group with a target has a contact (%(groups)s)",
+                    groups=groups,
+                )
+            )
+        levels = params.get("levels", 0)
+        minimum = params.get("min_levels", 2)
+        if levels < minimum:
+            parts.append(
+                self.env._(
+                    "Contacts on %(levels)s organisation levels, at least %(min)s wanted",
+                    levels=levels,
+                    min=minimum,
+                )
+            )
+        else:
+            parts.append(self.env._("Contacts on %(levels)s organisation levels", levels=levels))
+        return ". ".join(parts)
+
+    def _kam_text_freshness(self, params):
+        count = params.get("key_contacts", 0)
+        fresh = params.get("fresh", 0)
+        if fresh >= count:
+            return self.env._("All %(count)s key contacts met within their interval", count=count)
+        if params.get("days") is None:
+            return self.env._(
+                "%(fresh)s of %(count)s key contacts met on time; %(contact)s never met",
+                fresh=fresh,
+                count=count,
+                contact=self.contact_id.name or "",
+            )
+        return self.env._(
+            "%(fresh)s of %(count)s key contacts met on time; %(contact)s last met "
+            "%(days)s days ago (every %(interval)s days wanted)",
+            fresh=fresh,
+            count=count,
+            contact=self.contact_id.name or "",
+            days=params["days"],
+            interval=params.get("interval", 0),
+        )
+
+    def _kam_text_swot(self, params):
+        if not params.get("last"):
+            return self.env._("No SWOT yet")
+        months = params.get("months", 0)
+        if not months:
+            return self.env._("SWOT updated this month")
+        return self.env._("SWOT last updated %(months)s months ago", months=months)
+
+    def _kam_text_review(self, params):
+        if not params.get("plan_id"):
+            return self.env._("No current account plan")
+        days = params.get("days_overdue", 0)
+        if days:
+            return self.env._("Plan review %(days)s days overdue", days=days)
+        if params.get("next_review"):
+            return self.env._(
+                "Next plan review due on %(date)s",
+                date=format_date(self.env, params["next_review"]),
+            )
+        return self.env._("Plan review on time")
 
 
 class KamAccountSnapshot(models.Model):

@@ -19,3 +19,11 @@ from . import test_tour_account_plan
 from . import test_tour_chatter_company
 from . import test_partner_merge
 from . import test_check_company
+from . import test_director_overview
+from . import test_tour_director_overview
+from . import test_start_page
+from . import test_tour_start_page
+from . import test_relationship_health
+from . import test_plan_goal_measures
+from . import test_next_action
+from . import test_tour_next_action

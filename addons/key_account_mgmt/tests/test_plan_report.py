@@ -147,10 +147,10 @@ class TestPlanReport(KamCase):
         self.assertEqual(goals[0]["Measure"], "Invoiced revenue")
         self.assertEqual(goals[0]["Target"], " ".join(amount.split()))
         self.assertIn(currency.symbol, goals[0]["Target"])
-        self.assertIn("45,000.00", goals[0]["Actual"])
+        self.assertIn("45,000.00", goals[0]["Current value"])
         self.assertEqual(goals[0]["Progress"], "45 %")
         self.assertEqual(goals[1]["Target"], "60 %")
-        self.assertEqual(goals[1]["Actual"], "45.50 %")
+        self.assertEqual(goals[1]["Current value"], "45.50 %")
         actions = _table(root, "o_kam_plan_actions")
         self.assertEqual(
             actions,

@@ -1,3 +1,4 @@
 from . import access
 from . import class_reasons
+from . import health
 from . import meetings

@@ -91,6 +91,17 @@ registry.category("web_tour.tours").add("customer_model_tour", {
                 trigger: ".o_app[data-menu-xmlid='key_account_mgmt.menu_kam_root']",
                 run: "click",
             },
+            { content: "The app opens on the start page", trigger: ".o_kam_start_grid" },
+            {
+                content: "Open the Accounts menu",
+                trigger: "[data-menu-xmlid='key_account_mgmt.menu_kam_accounts']",
+                run: "click",
+            },
+            {
+                content: "Open the key accounts",
+                trigger: ".dropdown-item[data-menu-xmlid='key_account_mgmt.menu_kam_key_accounts']",
+                run: "click",
+            },
             {
                 content: "Open the key account",
                 trigger: `.o_kanban_record:contains('${f.keyAccount}')`,

@@ -10,6 +10,17 @@ registry.category("web_tour.tours").add("kam_morning_tour", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("key_account_mgmt.menu_kam_root", "Open the Key Accounts app"),
+        { content: "The app opens on her start page", trigger: ".o_kam_start_grid" },
+        {
+            content: "Open the Accounts menu",
+            trigger: "[data-menu-xmlid='key_account_mgmt.menu_kam_accounts']",
+            run: "click",
+        },
+        {
+            content: "Open her key accounts",
+            trigger: ".dropdown-item[data-menu-xmlid='key_account_mgmt.menu_kam_key_accounts']",
+            run: "click",
+        },
         {
             content: "She lands on her own key accounts",
             trigger: ".o_searchview_facet:contains('My key accounts')",
