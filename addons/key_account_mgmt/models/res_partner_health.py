@@ -7,6 +7,7 @@ from ..tools.access import is_manager
 from .kam_relationship_health import HEALTH_BANDS, TRENDS
 
 KAM_USER_GROUP = "key_account_mgmt.group_kam_user"
+TREND_ARROWS = {"up": "↑", "flat": "→", "down": "↓"}
 
 
 class ResPartner(models.Model):
@@ -31,6 +32,13 @@ class ResPartner(models.Model):
     )
     kam_health_band = fields.Selection(
         HEALTH_BANDS, string="Health Band", compute="_compute_kam_health", groups=KAM_USER_GROUP
+    )
+    kam_health_display = fields.Char(
+        string="Health",
+        compute="_compute_kam_health",
+        groups=KAM_USER_GROUP,
+        help="Relationship health in the current company with its trend against last "
+        "month: ↑ up, → steady, ↓ down (5 points or more).",
     )
     kam_health_date = fields.Date(
         string="Health Computed On", compute="_compute_kam_health", groups=KAM_USER_GROUP
@@ -60,6 +68,11 @@ class ResPartner(models.Model):
             partner.kam_health_trend = row.trend if row else False
             partner.kam_health_band = row.band if row else False
             partner.kam_health_date = row.date if row else False
+            partner.kam_health_display = (
+                f"{row.health}\N{NO-BREAK SPACE}{TREND_ARROWS.get(row.trend, '')}".strip()
+                if row
+                else False
+            )
             partner.kam_health_line_ids = row.line_ids if row else Line
 
     def action_kam_refresh_health(self):

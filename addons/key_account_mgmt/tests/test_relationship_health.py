@@ -346,12 +346,16 @@ class TestRelationshipHealth(KamCase):
         self.assertEqual(health.health_previous, june_health)
         self.assertGreaterEqual(health.health - june_health, 5)
         self.assertEqual(health.trend, "up")
+        self.account.invalidate_recordset(["kam_health_display"])
+        self.assertEqual(self.account.kam_health_display, f"{health.health}\N{NO-BREAK SPACE}↑")
         self.assertEqual(snapshots[-1].health, health.health)
         # Down in August: no SWOT and no plan any more (-25 points; freshness +6.7).
         self.swot.unlink()
         self.plan.action_close()
         health = self._compute(when="2026-08-03 12:00:00")
         self.assertEqual(health.trend, "down")
+        self.account.invalidate_recordset(["kam_health_display"])
+        self.assertTrue(self.account.kam_health_display.endswith("↓"))
 
     # ----------------------------------------------------------------------------------
     # The reader's language
