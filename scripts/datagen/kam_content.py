@@ -327,9 +327,23 @@ def _write_goals(writer, account_plan, rng, owners, revenues, start):
                 "deadline": end,
                 "owner_id": kam.id,
                 "action_ids": actions,
+                **_live_measure(writer.env, n),
             }
         )
     writer.env["kam.account.plan.goal"].create(goal_vals)
+
+
+# Goals measured on live data where the add-ons measure them: the revenue goal from the
+# posted invoices, the product-group goal from the categories bought (with the scoring).
+LIVE_MEASURES = {0: "revenue", 2: "category_count"}
+
+
+def _live_measure(env, index):
+    measure = LIVE_MEASURES.get(index)
+    selection = env["kam.account.plan.goal"]._fields.get("measure_type")
+    if not measure or not selection or measure not in selection.get_values(env):
+        return {}
+    return {"measure_type": measure, "actual_value": 0.0}
 
 
 def write_proposals(writer):

@@ -41,6 +41,13 @@ class KamClassEngine(models.AbstractModel):
         return super()._kam_class_source_text(company)
 
     @api.model
+    def _kam_class_reason_data(self, company, partners):
+        """Value ABC writes its reasons as text (the criteria figures do not apply)."""
+        if company.score_abc_source == "value":
+            return {}
+        return super()._kam_class_reason_data(company, partners)
+
+    @api.model
     def _kam_compute_class_values(self, company, partners, with_reason=True):
         """Value ABC decides the computed class when the company says so."""
         if company.score_abc_source != "value":

@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
+from ..tools.class_reasons import data_reason_text, reason_context, reason_data_key, rule_texts
 from .res_partner import ABC_CLASSES
 
 CLASS_SOURCES = [
@@ -34,13 +37,72 @@ class KamAbcClassHistory(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Changed by", default=lambda self: self.env.user, readonly=True
     )
-    reason = fields.Text(readonly=True)
+    reason = fields.Text(
+        string="Reason as written",
+        readonly=True,
+        help="The reason when the class changed, in the words and language it was written in.",
+    )
+    reason_data = fields.Json(
+        readonly=True,
+        help="What the rule's reason is built from: the customer's figures and the "
+        "class thresholds when the class changed.",
+    )
+    reason_text = fields.Text(
+        string="Reason",
+        compute="_compute_reason_text",
+        help="Why the class changed. The rule's reasons are shown in your language; a "
+        "reason typed by a user is shown as typed.",
+    )
     is_upgrade = fields.Boolean(
         string="Moved up",
         compute="_compute_is_upgrade",
         store=True,
         help="The customer moved to a better class (C to B, B to A, C to A).",
     )
+
+    @api.depends_context("lang")
+    @api.depends("reason", "reason_data", "company_id")
+    def _compute_reason_text(self):
+        """The rule's reason rendered from its data in the reader's language, one rule
+        context per company and rule (not per row); the stored text otherwise."""
+        by_company = defaultdict(dict)
+        for row in self:
+            if row.reason_data and row.company_id:
+                by_company[row.company_id][row.id] = row.reason_data
+        texts = {}
+        for company, datas in by_company.items():
+            texts.update(self._kam_reason_data_texts(company.sudo(), datas))
+        for row in self:
+            row.reason_text = texts.get(row.id) or row.reason
+
+    @api.model
+    def _kam_reason_data_texts(self, company, datas):
+        """The reasons of stored ``reason_data`` of ``company`` in the user's language:
+        ``{key: text}`` for ``datas`` ``{key: data}`` (keys without a criteria rule's
+        data are left out). The rule's context is formatted once per rule, not per row."""
+        engine = self.env["kam.class.engine"]
+        rules = {}
+        texts = {}
+        words = None
+        for key, data in datas.items():
+            rule_key = reason_data_key(data)
+            if rule_key is None:
+                continue
+            if rule_key not in rules:
+                currency_id, needed, limits = rule_key
+                currency = self.env["res.currency"].sudo().browse(currency_id or []).exists()
+                currency = currency[:1] or company.currency_id
+                words = words or rule_texts(self.env._)
+                rules[rule_key] = reason_context(
+                    words,
+                    engine._kam_money_formatter(currency),
+                    company.name,
+                    currency.name,
+                    needed,
+                    dict(zip(("A", "B"), limits, strict=True)),
+                )
+            texts[key] = data_reason_text(rules[rule_key], data)
+        return texts
 
     @api.depends("old_class", "new_class")
     def _compute_is_upgrade(self):

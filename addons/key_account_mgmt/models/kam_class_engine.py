@@ -18,9 +18,11 @@ from odoo.tools import SQL, get_lang, split_every
 
 from ..tools.class_reasons import (
     class_reason_text,
+    criteria_letter,
     money_formatter,
     number_formatter,
     reason_context,
+    reason_data,
     rule_texts,
 )
 from .kam_activity import in_lang_of
@@ -156,22 +158,36 @@ class KamClassEngine(models.AbstractModel):
         ordered = [(letter, *thresholds[letter]) for letter in ("A", "B")]
         result = {}
         for partner_id, values in inputs.items():
-            turnover, installers = values["turnover"], values["installers"]
-            purchases = values["purchases"]
-            chosen = "C"
-            # Plain comparisons: this loop runs for every customer of a company.
-            for letter, min_turnover, min_installers, min_purchases in ordered:
-                held = (
-                    (turnover is not None and turnover > min_turnover)
-                    + (installers is not None and installers > min_installers)
-                    + (purchases is not None and purchases > min_purchases)
-                )
-                if held >= needed:
-                    chosen = letter
-                    break
+            chosen = criteria_letter(
+                values["turnover"], values["installers"], values["purchases"], ordered, needed
+            )
             reason = class_reason_text(rule, values, chosen) if with_reason else None
             result[partner_id] = (chosen, reason)
         return result
+
+    @api.model
+    def _kam_class_reason_data(self, company, partners):
+        """What the rule's reason of each partner is built from, stored with a class
+        change so that each reader gets it in his own language: ``{partner id: data}``
+        (see ``tools.class_reasons.reason_data``). A rule that writes its reasons as text
+        only returns ``{}`` (its history rows keep the text)."""
+        inputs = self._kam_class_inputs(company, partners)
+        needed = 3 if company.kam_class_rule_mode == "all_three" else 2
+        thresholds = self._kam_class_thresholds(company)
+        ordered = [(letter, *thresholds[letter]) for letter in ("A", "B")]
+        currency_id = company.currency_id.id
+        return {
+            partner_id: reason_data(
+                values,
+                criteria_letter(
+                    values["turnover"], values["installers"], values["purchases"], ordered, needed
+                ),
+                needed,
+                thresholds,
+                currency_id,
+            )
+            for partner_id, values in inputs.items()
+        }
 
     @api.model
     def _kam_reason_context(self, company, needed, thresholds):
@@ -238,25 +254,21 @@ class KamClassEngine(models.AbstractModel):
             current = self._kam_read_classes(sorted({pid for ids in batch.values() for pid in ids}))
             values = {}
             for comp, ids in batch.items():
-                # Stored reasons (class history) are read by the whole company: they
-                # are written in the company's language.
-                engine = in_lang_of(self.sudo().with_company(comp), comp.partner_id)
+                engine = self.sudo().with_company(comp)
                 key = str(comp.id)
                 # A partner without a class here gets one now, and a history row with the
-                # rule's reason: its reason comes with its letter. The others get letters
-                # only; reasons follow for those whose class changes.
+                # rule's reason: its reason and data come with its letter (one read of the
+                # inputs). The others get letters only; reasons follow for those whose
+                # class changes.
                 first = [pid for pid in ids if pid in current and key not in current[pid][1]]
                 known = [pid for pid in ids if pid in current and key in current[pid][1]]
                 values[comp] = {}
-                for part, with_reason in ((first, True), (known, False)):
-                    if part:
-                        values[comp].update(
-                            engine._kam_compute_class_values(
-                                comp,
-                                engine.env["res.partner"].browse(part),
-                                with_reason=with_reason,
-                            )
-                        )
+                if known:
+                    values[comp] = engine._kam_compute_class_values(
+                        comp, engine.env["res.partner"].browse(known), with_reason=False
+                    )
+                if first:
+                    values[comp].update(engine._kam_class_values_with_data(comp, first))
             changed += self.sudo()._kam_apply_class_values(values, current=current)
             # Memory stays flat over any number of partners: nothing of a batch is kept.
             self.env.invalidate_all()
@@ -323,6 +335,7 @@ class KamClassEngine(models.AbstractModel):
     @api.model
     def _kam_apply_class_values(self, values_by_company, current=None):
         """Write computed classes given as ``{company: {id: (class, reason or None)}}``
+        (or ``(class, reason, reason data)``, see ``_kam_class_values_with_data``)
         (``current``: the partners' class columns if already read, see
         ``_kam_read_classes``).
 
@@ -343,7 +356,7 @@ class KamClassEngine(models.AbstractModel):
         history = []
         for company, values in values_by_company.items():
             key = str(company.id)
-            for pid, (new_class, reason) in values.items():
+            for pid, (new_class, reason, *data) in values.items():
                 if pid not in current:
                     continue
                 computed, final, manual = current[pid]
@@ -358,7 +371,9 @@ class KamClassEngine(models.AbstractModel):
                         else:
                             column.pop(key, None)
                 if old_final != new_final:
-                    history.append([pid, company, old_final, new_final, reason])
+                    history.append(
+                        [pid, company, old_final, new_final, reason, data[0] if data else None]
+                    )
         self._kam_fill_history_reasons(history)
         now = fields.Datetime.now()
         for chunk in split_every(1000, sorted(moved)):
@@ -403,51 +418,71 @@ class KamClassEngine(models.AbstractModel):
 
     @api.model
     def _kam_insert_history(self, rows, now):
-        """One INSERT of computed class changes ``[pid, company, old, new, reason]``."""
+        """One INSERT of computed class changes ``[pid, company, old, new, reason,
+        reason data]``."""
         self.env.cr.execute(
             SQL(
                 """INSERT INTO kam_abc_class_history
                        (partner_id, company_id, date, old_class, new_class, source,
-                        user_id, reason, is_upgrade,
+                        user_id, reason, reason_data, is_upgrade,
                         create_uid, create_date, write_uid, write_date)
                    SELECT v.partner_id, v.company_id, %(now)s, v.old, v.new, 'computed',
-                          %(uid)s, v.reason,
+                          %(uid)s, v.reason, v.data,
                           COALESCE(v.old IS NOT NULL AND v.new IS NOT NULL
                                    AND v.new COLLATE "C" < v.old COLLATE "C", FALSE),
                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM (VALUES %(rows)s) v(partner_id, company_id, old, new, reason)""",
+                     FROM (VALUES %(rows)s) v(partner_id, company_id, old, new, reason, data)""",
                 now=now,
                 uid=self.env.uid,
                 rows=SQL(", ").join(
                     SQL(
-                        "(%s, %s, %s::varchar, %s::varchar, %s::text)",
+                        "(%s, %s, %s::varchar, %s::varchar, %s::text, %s::jsonb)",
                         pid,
                         company.id,
                         old,
                         new,
                         reason,
+                        json.dumps(data) if data else None,
                     )
-                    for pid, company, old, new, reason in rows
+                    for pid, company, old, new, reason, data in rows
                 ),
             )
         )
 
     @api.model
     def _kam_fill_history_reasons(self, history):
-        """The rule's reason of each history row ``[pid, company, old, new, reason]``
-        that has none yet, built per company for those partners only."""
+        """The rule's reason of each history row ``[pid, company, old, new, reason,
+        data]`` that has none yet, built per company for those partners only: the data it
+        is built from (shown in each reader's language) and its text in the company's
+        language (kept with the row). A rule without data gives its text only."""
         missing = defaultdict(list)
         for row in history:
             if row[4] is None:
                 missing[row[1]].append(row[0])
         for company, pids in missing.items():
-            engine = in_lang_of(self.sudo().with_company(company), company.partner_id)
-            reasons = engine._kam_compute_class_values(
-                company, engine.env["res.partner"].browse(pids)
-            )
+            values = self._kam_class_values_with_data(company, pids)
             for row in history:
                 if row[4] is None and row[1] == company:
-                    row[4] = reasons.get(row[0], (None, None))[1]
+                    _letter, row[4], row[5] = values.get(row[0], (None, None, None))
+
+    @api.model
+    def _kam_class_values_with_data(self, company, pids):
+        """``{pid: (class, reason text in the company's language, reason data or None)}``
+        with one read of the rule's inputs: the letters and texts come from the data
+        (``_kam_class_reason_data``); a rule without data gives letters and texts of
+        ``_kam_compute_class_values``. A module that overrides that hook with another
+        rule overrides ``_kam_class_reason_data`` too."""
+        # Stored reasons are read by the whole company: written in the company's language.
+        engine = in_lang_of(self.sudo().with_company(company), company.partner_id)
+        Partner = engine.env["res.partner"]
+        datas = engine._kam_class_reason_data(company, Partner.browse(pids))
+        texts = engine.env["kam.abc.class.history"]._kam_reason_data_texts(company, datas)
+        result = {pid: (datas[pid]["chosen"], text, datas[pid]) for pid, text in texts.items()}
+        rest = [pid for pid in pids if pid not in result]
+        if rest:
+            values = engine._kam_compute_class_values(company, Partner.browse(rest))
+            result.update((pid, (letter, reason, None)) for pid, (letter, reason) in values.items())
+        return result
 
     # ===================================================================================
     # Final class
@@ -463,6 +498,10 @@ class KamClassEngine(models.AbstractModel):
         )
         by_final = defaultdict(list)
         history = []
+        datas = {}
+        if source == "computed" and not reason:
+            # The rule's data, when it gives the class written (else its text says why not).
+            datas = self._kam_class_reason_data(company, partners.sudo())
         for partner in partners:
             final = partner.abc_class_manual or partner.abc_class_computed or False
             if partner.abc_class != final:
@@ -479,6 +518,10 @@ class KamClassEngine(models.AbstractModel):
                         "user_id": self.env.uid,
                         "reason": reason
                         or (partner.abc_class_reason if source == "computed" else False),
+                        "reason_data": data
+                        if (data := datas.get(partner.id))
+                        and data["chosen"] == partner.abc_class_computed
+                        else False,
                     }
                 )
         for final, ids in by_final.items():

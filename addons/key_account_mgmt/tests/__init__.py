@@ -18,6 +18,7 @@ from . import test_kam_i18n
 from . import test_tour_account_plan
 from . import test_tour_chatter_company
 from . import test_partner_merge
+from . import test_class_history_language
 from . import test_check_company
 from . import test_director_overview
 from . import test_tour_director_overview

@@ -186,6 +186,53 @@ def class_reason_text(rule, values, chosen):
     return "\n".join(lines)
 
 
+def criteria_letter(turnover, installers, purchases, ordered, needed):
+    """The class the criteria rule gives: the first of ``ordered`` (``[(letter, min
+    turnover, min installers, min purchases)]``, A then B) for which ``needed`` values are
+    strictly above the minimums (None never holds); otherwise C."""
+    for letter, min_turnover, min_installers, min_purchases in ordered:
+        held = (
+            (turnover is not None and turnover > min_turnover)
+            + (installers is not None and installers > min_installers)
+            + (purchases is not None and purchases > min_purchases)
+        )
+        if held >= needed:
+            return letter
+    return "C"
+
+
+def reason_data(values, chosen, needed, thresholds, currency_id):
+    """What the criteria rule's reason of one customer is built from, as stored with a
+    class change (JSON): the figures, the class given, and the rule at that time."""
+    return {
+        "rule": "criteria",
+        "values": {name: values[name] for name in CRITERIA},
+        "chosen": chosen,
+        "needed": needed,
+        "thresholds": {letter: list(thresholds[letter]) for letter in RULE_CLASSES},
+        "currency_id": currency_id,
+    }
+
+
+def reason_data_key(data):
+    """The rule a stored ``reason_data`` was built with (rows sharing it share one
+    ``reason_context``), or None when ``data`` is no criteria rule's reason."""
+    if not isinstance(data, dict) or data.get("rule") != "criteria":
+        return None
+    thresholds = data.get("thresholds") or {}
+    try:
+        limits = tuple(tuple(thresholds[letter]) for letter in RULE_CLASSES)
+    except (KeyError, TypeError):
+        return None
+    return (data.get("currency_id"), data.get("needed"), limits)
+
+
+def data_reason_text(rule, data):
+    """The sentences of a stored ``reason_data`` (``rule``: its ``reason_context``)."""
+    values = data.get("values") or {}
+    return class_reason_text(rule, {name: values.get(name) for name in CRITERIA}, data["chosen"])
+
+
 def outdated_reason_note(_, letter, computed):
     """Added to a reason when the rule now gives another class than the stored one."""
     return _(
