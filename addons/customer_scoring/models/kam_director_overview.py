@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.tools import formatLang
 
@@ -23,13 +25,15 @@ class KamDirectorOverview(models.AbstractModel):
                 "key": "kpi_targets",
                 "sequence": 5,
                 "title": _("KPIs against targets"),
-                "help": _("Revenue per month, actual and target, last 12 months"),
+                "help": _("Revenue per month, actual and target, the last 12 full months"),
                 "res_model": "customer.kpi.progress",
                 "view_type": "graph",
                 "view": "customer_scoring.view_customer_kpi_progress_graph",
+                # Full months only: a month begun would show a few days' actual against
+                # the whole month's target.
                 "domain": [
-                    ("month", ">=", fields.Date.to_string(start)),
-                    ("month", "<=", fields.Date.to_string(this_month)),
+                    ("month", ">=", fields.Date.to_string(start - relativedelta(months=1))),
+                    ("month", "<", fields.Date.to_string(this_month)),
                 ],
                 "context": {
                     "graph_mode": "line",

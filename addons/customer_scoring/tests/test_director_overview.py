@@ -89,7 +89,7 @@ class TestDirectorOverviewScoring(TransactionCase):
         self.assertEqual(tiles["kpi_targets"]["size"], "full")
         self.assertEqual(
             tiles["kpi_targets"]["domain"],
-            [("month", ">=", "2025-12-01"), ("month", "<=", "2026-11-01")],
+            [("month", ">=", "2025-11-01"), ("month", "<", "2026-11-01")],
         )
 
     def test_concentration_title_says_the_threshold(self):
