@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import format_date
 
-from ..tools.revenue_lines import revenue_line_domain
+from ..tools.revenue_lines import invoice_lines_action, revenue_line_domain
 from . import score_rules
 from .customer_score_figures import (  # noqa: F401 (CUSTOMER_MOVE_TYPES: imported from here)
     CUSTOMER_MOVE_TYPES,
@@ -235,30 +235,16 @@ class CustomerScore(models.Model):
         the list's total is the whole set), with their revenue as a positive amount."""
         self.ensure_one()
         windows = self._get_windows(self.date_computed or fields.Date.context_today(self))
-        domain = self._get_revenue_line_domain()
-        count = self.env["account.move.line"].search_count(domain)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._(
+        return invoice_lines_action(
+            self.env,
+            self.env._(
                 "Invoice lines counted in revenue (12 months): %(partner)s, %(start)s - %(end)s",
                 partner=self.partner_id.name,
                 start=format_date(self.env, windows["start_12m"]),
                 end=format_date(self.env, windows["date"]),
             ),
-            "res_model": "account.move.line",
-            "view_mode": "list,form",
-            "views": [
-                (self.env.ref("customer_scoring.view_move_line_scoring_list").id, "list"),
-                (False, "form"),
-            ],
-            "search_view_id": [self.env.ref("customer_scoring.view_move_line_scoring_search").id],
-            "domain": domain,
-            "limit": max(80, count),
-            "context": {
-                "create": False,
-                "search_default_counted_in_revenue": 1,
-            },
-            "help": self.env._(
+            self._get_revenue_line_domain(),
+            self.env._(
                 "<p>No invoice line counted in this customer's revenue of the last 12 "
                 "months.</p><p>Counted: posted customer invoices and credit notes of "
                 "%(company)s, product lines only, untaxed, in company currency; credit "
@@ -266,4 +252,5 @@ class CustomerScore(models.Model):
                 "since the first one, in all the companies you work in.</p>",
                 company=self.company_id.name,
             ),
-        }
+            context={"search_default_counted_in_revenue": 1},
+        )

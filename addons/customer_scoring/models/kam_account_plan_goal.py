@@ -6,7 +6,12 @@ the goal's period."""
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
-from ..tools.revenue_lines import line_cost_sql, revenue_line_domain, revenue_line_where_sql
+from ..tools.revenue_lines import (
+    invoice_lines_action,
+    line_cost_sql,
+    revenue_line_domain,
+    revenue_line_where_sql,
+)
 
 REVENUE = "revenue"
 MARGIN = "margin"
@@ -150,31 +155,20 @@ SELECT l.key, SUM(l.revenue)::float, SUM(l.cost)::float,
         self.ensure_one()
         if self.measure_type not in INVOICE_MEASURES or not (self.date_from and self.date_to):
             return False
-        domain = self._kam_invoice_line_domain()
-        count = self.env["account.move.line"].search_count(domain)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._(
+        return invoice_lines_action(
+            self.env,
+            self.env._(
                 "Invoice lines of goal %(goal)s: %(partner)s, %(start)s - %(end)s",
                 goal=self.name,
                 partner=self.plan_id.partner_id.name,
                 start=format_date(self.env, self.date_from),
                 end=format_date(self.env, self.date_to),
             ),
-            "res_model": "account.move.line",
-            "view_mode": "list,form",
-            "views": [
-                (self.env.ref("customer_scoring.view_move_line_scoring_list").id, "list"),
-                (False, "form"),
-            ],
-            "search_view_id": [self.env.ref("customer_scoring.view_move_line_scoring_search").id],
-            "domain": domain,
-            "limit": max(80, count),
-            "context": {"create": False},
-            "help": self.env._(
+            self._kam_invoice_line_domain(),
+            self.env._(
                 "<p>No invoice line counted in this goal.</p><p>Counted: posted customer "
                 "invoices and credit notes of %(company)s dated in the goal's period, product "
                 "lines only, untaxed, in company currency; credit notes are deducted.</p>",
                 company=self.plan_id.company_id.name,
             ),
-        }
+        )

@@ -101,14 +101,6 @@ class ResCompany(models.Model):
             value=formatLang(self.env, self[name] * 100, digits=1),
         )
 
-    def _score_weights_text(self, names):
-        """'Weight: Revenue 30, Weight: Growth 10, ...' in the user's language."""
-        self.ensure_one()
-        return ", ".join(
-            f"{self._kam_field_label(name)} {formatLang(self.env, self[name], digits=0)}"
-            for name in names
-        )
-
     def _score_share_text(self, name):
         """'"Class A up to cumulative share (%)" (96.0 %)': a share as the user typed it."""
         return self.env._(
@@ -128,7 +120,7 @@ class ResCompany(models.Model):
                     self.env._(
                         "Scoring weights of %(company)s cannot be negative: %(weights)s.",
                         company=company.name,
-                        weights=company._score_weights_text(negative),
+                        weights=company._kam_weights_text(negative),
                     )
                 )
             total = sum(company[name] for name in WEIGHT_FIELDS)
@@ -139,7 +131,7 @@ class ResCompany(models.Model):
                         "up to 100: %(weights)s.",
                         company=company.name,
                         total=formatLang(self.env, total, digits=0),
-                        weights=company._score_weights_text(WEIGHT_FIELDS),
+                        weights=company._kam_weights_text(WEIGHT_FIELDS),
                     )
                 )
 

@@ -54,6 +54,28 @@ def revenue_line_domain(company_ids=None, date_from=None, date_to=None, partner_
     return domain
 
 
+def invoice_lines_action(env, name, domain, help_html, context=None):
+    """The window action that lists the journal items behind a figure (``domain``), all on
+    one page so that the list's total is the whole set, in the scoring's list and search
+    views."""
+    count = env["account.move.line"].search_count(domain)
+    return {
+        "type": "ir.actions.act_window",
+        "name": name,
+        "res_model": "account.move.line",
+        "view_mode": "list,form",
+        "views": [
+            (env.ref("customer_scoring.view_move_line_scoring_list").id, "list"),
+            (False, "form"),
+        ],
+        "search_view_id": [env.ref("customer_scoring.view_move_line_scoring_search").id],
+        "domain": domain,
+        "limit": max(80, count),
+        "context": {"create": False, **(context or {})},
+        "help": help_html,
+    }
+
+
 def revenue_line_where_sql(line_alias="aml", move_alias="am"):
     """WHERE condition selecting the revenue lines, the SQL twin of
     ``revenue_line_domain()``: ``line_alias`` is an ``account_move_line`` and

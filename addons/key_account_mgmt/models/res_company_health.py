@@ -64,7 +64,7 @@ class ResCompany(models.Model):
                         "Relationship health weights of %(company)s cannot be negative: "
                         "%(weights)s.",
                         company=company.name,
-                        weights=company._kam_health_weights_text(negative),
+                        weights=company._kam_weights_text(negative),
                     )
                 )
             total = sum(company[name] for name in names)
@@ -75,12 +75,13 @@ class ResCompany(models.Model):
                         "they must add up to 100: %(weights)s.",
                         company=company.name,
                         total=formatLang(self.env, total, digits=0),
-                        weights=company._kam_health_weights_text(names),
+                        weights=company._kam_weights_text(names),
                     )
                 )
 
-    def _kam_health_weights_text(self, names):
-        """'Health weight: meetings 35, ...' in the user's language."""
+    def _kam_weights_text(self, names):
+        """'Weight: Revenue 30, Weight: Growth 10, ...': the labels and values of the
+        weight fields ``names``, in the user's language (health and score weights)."""
         self.ensure_one()
         return ", ".join(
             f"{self._kam_field_label(name)} {formatLang(self.env, self[name], digits=0)}"
