@@ -12,6 +12,10 @@ PYTHON="${PYTHON:-python3}"
 # Odoo's own modules our add-ons stand on; the base template holds them installed.
 BASE_MODULES="contacts,mail,calendar,sales_team,sale_management,account"
 OUR_MODULES="key_account_mgmt,customer_scoring"
+# The stock bridge (auto-installed with customer_scoring and stock) is tested on its own
+# database: the main test database has no stock.
+STOCK_MODULES="stock"
+STOCK_BRIDGE="customer_scoring_stock"
 PG_CLUSTER_VERSION="${PG_CLUSTER_VERSION:-15}"
 PG_CLUSTER_NAME="${PG_CLUSTER_NAME:-main}"
 
@@ -92,6 +96,38 @@ ensure_base_template() {
         } >&2
     fi
     echo "$tmpl"
+}
+
+# The base template plus Odoo's Inventory (stock), reused as a template for the stock
+# bridge's tests; keyed like the base template, rebuilt with it.
+ensure_stock_template() {
+    local base tmpl
+    base="$(ensure_base_template)"
+    tmpl="${base/kam_base_/kam_base_stock_}"
+    if db_exists "$tmpl"; then
+        log "Reusing stock template $tmpl"
+    else
+        log "Building stock template $tmpl (base template + $STOCK_MODULES)"
+        local tmp="${tmpl}_building"
+        {
+            dropdb --if-exists "$tmp"
+            createdb -T "$base" "$tmp"
+            odoo_run -d "$tmp" -i "$STOCK_MODULES" --without-demo=all --stop-after-init \
+                --log-level=warn
+            psql -d postgres -qc "ALTER DATABASE \"$tmp\" RENAME TO \"$tmpl\""
+        } >&2
+    fi
+    echo "$tmpl"
+}
+
+# Fresh database from the stock template with our modules and the stock bridge installed.
+create_stock_db_with_modules() {
+    local db="$1" tmpl
+    tmpl="$(ensure_stock_template)"
+    dropdb --if-exists "$db"
+    createdb -T "$tmpl" "$db"
+    log "Installing $OUR_MODULES,$STOCK_BRIDGE into $db"
+    odoo_run -d "$db" -i "$OUR_MODULES,$STOCK_BRIDGE" --stop-after-init --log-level=warn
 }
 
 # Fresh database from the base template with our modules installed.

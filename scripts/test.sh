@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make test`: fresh test database with both add-ons, every test through pytest-odoo, then ruff
-# and the OCA linters (scripts/lint_oca.sh).
+# `make test`: fresh test database with both add-ons, every test through pytest-odoo; a
+# second database with Inventory (stock) and the stock bridge for its tests; then ruff and the
+# OCA linters (scripts/lint_oca.sh).
 # Fails (never skips) when Odoo 18.0 or PostgreSQL is missing.
 source "$(dirname "$0")/lib.sh"
 
@@ -29,6 +30,23 @@ elif [ "$rc" -ne 0 ]; then
 fi
 
 model_tests=$(sed -nE 's/.*=+ ([0-9]+) passed.*/\1/p' "$pytest_log" | tail -1)
+
+# Second stage: the stock bridge's tests on a database with Inventory (stock).
+STOCK_DB="${KAM_TEST_STOCK_DB:-kam_test_stock}"
+create_stock_db_with_modules "$STOCK_DB"
+log "Running the stock bridge's tests on database $STOCK_DB"
+set +e
+stock_log="$(mktemp /tmp/kam_pytest_stock.XXXXXX.log)"
+pytest --odoo-config="$ODOO_CONF" --odoo-database="$STOCK_DB" --ignore-glob='*/test_tour_*.py' \
+    addons/customer_scoring_stock/tests | tee "$stock_log"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -eq 5 ]; then
+    die "pytest collected no stock bridge tests (exit 5): that is a failure, not a pass."
+elif [ "$rc" -ne 0 ]; then
+    die "stock bridge tests failed (pytest exit $rc)"
+fi
+stock_tests=$(sed -nE 's/.*=+ ([0-9]+) passed.*/\1/p' "$stock_log" | tail -1)
 tours="skipped (KAM_SKIP_TOURS=1)"
 if [ "${KAM_SKIP_TOURS:-0}" != "1" ]; then
     run_tours "$DB"
@@ -41,4 +59,4 @@ log "ruff format --check"
 ruff format --check addons tests scripts
 # OCA conformance: installs the pinned linters when missing, fails on any finding.
 bash "$ROOT/scripts/lint_oca.sh"
-log "All tests and checks passed in $(( $(date +%s) - start )) s: ${model_tests:-?} model tests, browser tours $tours, ruff and OCA linters clean"
+log "All tests and checks passed in $(( $(date +%s) - start )) s: ${model_tests:-?} model tests, ${stock_tests:-?} stock bridge tests, browser tours $tours, ruff and OCA linters clean"

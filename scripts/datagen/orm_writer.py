@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from odoo import Command
 
-from . import kam_content
+from . import kam_content, kam_process
 from .orm_common import GeneratorError, chunks
 from .orm_sales import SalesFlows
 from .plan import MAIN, SECOND
@@ -99,8 +99,12 @@ class OrmWriter(SalesFlows):
             ("SWOT", lambda: kam_content.write_swot(self, self._key_plans())),
             ("account plans", lambda: kam_content.write_account_plans(self, self._key_plans())),
             ("KPI snapshots and targets", lambda: kam_content.write_kpi(self)),
+            ("cost of serving", lambda: kam_process.write_service_costs(self)),
             ("scores", self.write_scores),
             ("class proposals", lambda: kam_content.write_proposals(self)),
+            ("segmentations", lambda: kam_process.write_segmentations(self)),
+            ("key-account analyses", lambda: kam_process.write_analyses(self)),
+            ("class-movement goals", lambda: kam_process.write_movement_goals(self)),
         ]
         started = time.monotonic()
         for label, method in phases:

@@ -6,6 +6,8 @@ and the owners' to-dos for customers that turned passive or declining. Inherited
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..tools import activity
+from ..tools.customer_starts import is_start_sql
 from ..tools.revenue_lines import (  # noqa: F401 (CUSTOMER_MOVE_TYPES: imported from here)
     CUSTOMER_INVOICE,
     CUSTOMER_MOVE_TYPES,
@@ -52,6 +54,11 @@ ROW_COLUMNS = (
     "avg_days_late",
     "lifecycle_stage",
     "purchase_day_count",
+    # Activity class, last start and computed regularity (tools/activity.py).
+    "last_start_date",
+    "activity_class",
+    "regularity_computed",
+    "regularity_cv",
 )
 # ... and those computed over all the customers of the company (shares, ranks, score).
 FINAL_COLUMNS = (
@@ -79,6 +86,8 @@ FINAL_COLUMNS = (
     # The early signals (customer.score.runner._apply_early_signals), after the model.
     "passive_signal",
     "spend_declining",
+    # Where the regularity of the evaluative factor comes from (rated / computed).
+    "regularity_source",
 )
 
 
@@ -187,15 +196,19 @@ money AS (
   GROUP BY partner_id
 ),
 gaps AS (
+    -- The purchase days (tools/customer_starts.py) and their gaps: one gap per purchase
+    -- day after the first (NULL on the first, which percentile_cont and COUNT(gap) skip).
     SELECT partner_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap,
-           -- One gap per purchase day after the first.
-           COUNT(*) AS repeat_days
+           COUNT(gap) AS repeat_days,
+           -- The last start: the first purchase day, or the last return after a pause.
+           MAX(date) FILTER (WHERE %(is_start)s) AS start_date,
+           %(activity)s
       FROM (
-          SELECT partner_id, date - LAG(date) OVER (PARTITION BY partner_id ORDER BY date) AS gap
+          SELECT partner_id, date,
+                 date - LAG(date) OVER (PARTITION BY partner_id ORDER BY date) AS gap
             FROM (SELECT DISTINCT partner_id, date FROM moves
                    WHERE move_type = %(invoice)s) d
       ) g
-     WHERE gap IS NOT NULL
   GROUP BY partner_id
 ),
 late AS (
@@ -228,7 +241,8 @@ late AS (
   GROUP BY p.commercial_partner_id
 )
 SELECT m.partner_id, m.rev12, m.rev_prev, m.cost12, m.inv12, m.ref12, m.first_date,
-       m.last_date, g.median_gap, g.repeat_days, l.days_late
+       m.last_date, g.median_gap, g.repeat_days, l.days_late, g.start_date, g.active_days,
+       g.occasional_days, g.window_days, g.gap_cv
   FROM money m
   LEFT JOIN gaps g ON g.partner_id = m.partner_id
   LEFT JOIN late l ON l.partner_id = m.partner_id
@@ -239,6 +253,8 @@ SELECT m.partner_id, m.rev12, m.rev_prev, m.cost12, m.inv12, m.ref12, m.first_da
             refund=CUSTOMER_REFUND,
             posted=POSTED,
             partner_filter=partner_filter,
+            is_start=is_start_sql(SQL("date"), SQL("date - gap"), company.score_return_pause_days),
+            activity=activity.activity_counts_sql(company, windows["date"], windows["start_12m"]),
             company=company.id,
             date=windows["date"],
             s12=windows["start_12m"],
@@ -283,7 +299,8 @@ WITH figures AS (
            m.median_gap,
            CASE WHEN m.last_date IS NULL THEN 0 ELSE COALESCE(m.repeat_days, 0) + 1 END
                AS purchase_days,
-           COALESCE(m.days_late, 0) AS days_late
+           COALESCE(m.days_late, 0) AS days_late,
+           m.start_date, m.active_days, m.occasional_days, m.window_days, m.gap_cv
       FROM res_partner b
       LEFT JOIN %(source)s m ON m.partner_id = b.id
      WHERE %(partner_filter)s
@@ -304,7 +321,12 @@ SELECT f.partner_id AS partner_id, %(company)s AS company_id, %(currency)s AS cu
        ROUND(COALESCE(f.median_gap, 0)::numeric, 1) AS median_gap_days,
        ROUND(f.days_late::numeric, 1) AS avg_days_late,
        %(stage)s AS lifecycle_stage,
-       f.purchase_days AS purchase_day_count
+       f.purchase_days AS purchase_day_count,
+       f.start_date AS last_start_date,
+       %(activity_class)s AS activity_class,
+       %(regularity)s AS regularity_computed,
+       CASE WHEN f.window_days >= %(min_days)s THEN ROUND(f.gap_cv::numeric, %(cv_digits)s)
+            ELSE 0 END AS regularity_cv
   FROM figures f
 """,
             source=source,
@@ -317,13 +339,25 @@ SELECT f.partner_id AS partner_id, %(company)s AS company_id, %(currency)s AS cu
             currency=company.currency_id.id,
             dp=company.currency_id.decimal_places,
             date=windows["date"],
+            # New from the last start: a customer back after a long pause is new again.
             stage=lifecycle_stage_sql(
                 company,
                 date,
-                SQL("f.first_date"),
+                SQL("COALESCE(f.start_date, f.first_date)"),
                 SQL("f.last_date"),
                 SQL("f.median_gap"),
             ),
+            activity_class=activity.activity_class_sql(
+                company,
+                windows["date"],
+                SQL("COALESCE(f.start_date, f.first_date)"),
+                SQL("f.last_date"),
+                SQL("f.active_days"),
+                SQL("f.occasional_days"),
+            ),
+            regularity=activity.regularity_sql(SQL("f.gap_cv"), SQL("f.window_days")),
+            min_days=activity.MIN_REGULARITY_DAYS,
+            cv_digits=activity.CV_DIGITS,
         )
 
     @api.model

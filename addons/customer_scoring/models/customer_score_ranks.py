@@ -54,7 +54,9 @@ class CustomerScoreRanks(models.AbstractModel):
             self._clv_factor(company, retention[None]),
         )
         median, top = score_rules.company_benchmarks(self.env.cr, company, rows)
-        evaluative, rated = score_rules.evaluative_sql(self.env["res.partner"])
+        # The regularity computed from the order history stands in for the owner's rating.
+        regularity = SQL("r.regularity_computed")
+        evaluative, rated = score_rules.evaluative_sql(self.env["res.partner"], regularity)
         subset = SQL("")
         if partner_ids is not None:
             subset = SQL("WHERE r.partner_id = ANY(%s)", list(partner_ids))
@@ -76,6 +78,7 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
              x.score_recency, x.score_payment, x.score_evaluative,
              x.is_rated AS score_evaluative_rated,
              %(score)s AS score,
+             x.regularity_source,
              0::float8 AS p_alive, 0::numeric AS expected_purchases_12m,
              0::numeric AS expected_purchase_value, 0::numeric AS expected_revenue_12m,
              NULL::int4 AS clv_model_id,
@@ -83,12 +86,14 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
              NULL::varchar AS passive_signal, FALSE AS spend_declining
         FROM (
       SELECT r.partner_id, r.revenue_12m, r.margin_12m, r.lifecycle_stage, e.is_rated,
+             e.regularity_source,
              CASE WHEN r.revenue_12m > 0 THEN %(class_case)s ELSE 'C' END AS value_class,
              %(points)s
         FROM (
             -- The ranks need every row of the company, but nothing else: the partner
             -- (evaluative ratings) is joined after, only to the rows being written.
             SELECT cs.partner_id, cs.revenue_12m, cs.margin_12m, cs.lifecycle_stage,
+                   cs.regularity_computed,
                    SUM(cs.revenue_12m) OVER w_order
                        / NULLIF(SUM(cs.revenue_12m) OVER w_all, 0) * 100 AS cum_share,
                    ROW_NUMBER() OVER w_order AS rank,
@@ -120,7 +125,8 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                                    ORDER BY cs.invoice_count_12m)
         ) r
         CROSS JOIN LATERAL (
-            SELECT %(evaluative)s AS f_evaluative, %(rated)s AS is_rated
+            SELECT %(evaluative)s AS f_evaluative, %(rated)s AS is_rated,
+                   %(regularity_source)s AS regularity_source
               FROM res_partner p WHERE p.id = r.partner_id
         ) e
         %(subset)s
@@ -138,6 +144,9 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                 f_growth=score_rules.growth_factor_sql(median),
                 evaluative=evaluative,
                 rated=rated,
+                regularity_source=score_rules.regularity_source_sql(
+                    self.env["res.partner"], regularity
+                ),
                 rows=rows,
                 company=company.id,
                 subset=subset,

@@ -23,6 +23,9 @@ _logger = logging.getLogger(__name__)
 # Advisory lock key ("customer_scoring" in a bigint); one scoring run per database at a time.
 SCORING_LOCK_KEY = 0x4353434F52494E47
 DEFAULT_BATCH_SIZE = 5000
+# The engines that read the rows of a full run, called in this order after it (each has
+# ``_after_full_scoring_run(companies, date)``).
+AFTER_FULL_RUN = ("customer.profitability.engine", "kam.health.engine")
 
 
 class CustomerScoreRun(models.Model):
@@ -172,6 +175,8 @@ class CustomerScoreRunner(models.AbstractModel):
         self._reclassify(companies)
         self._record_runs(date, counts)
         self.env.invalidate_all()
+        for engine in AFTER_FULL_RUN:
+            self.env[engine].sudo()._after_full_scoring_run(companies, date)
 
     @api.model
     def _record_runs(self, date, counts):

@@ -17,6 +17,12 @@ class KamHealthEngine(models.AbstractModel):
     _inherit = "kam.health.engine"
 
     @api.model
+    def _after_full_scoring_run(self, companies, date):
+        """After a full scoring run: the relationship health of these companies' key
+        accounts, once for the run (the revenue and P(alive) lines read the new rows)."""
+        self.sudo()._kam_compute_health(companies=companies, date=date)
+
+    @api.model
     def _kam_factor_revenue(self, ctx):
         """Growth of the revenue of the last 12 months against the 12 before, from the
         company's stored score row: 1 at >= 0 %, 0 at <= -30 %, linear between. Without a
@@ -128,15 +134,3 @@ class KamAccountSnapshot(models.Model):
     _inherit = "kam.account.snapshot"
 
     score = fields.Integer(aggregator="avg", help="Composite customer score of the month.")
-
-
-class CustomerScore(models.Model):
-    _inherit = "customer.score"
-
-    @api.model
-    def _run_companies(self, companies, date, batch_size, pending=0):
-        """After a full scoring run: the relationship health of these companies' key
-        accounts, once for the run (the revenue and P(alive) lines read the new rows)."""
-        res = super()._run_companies(companies, date, batch_size, pending=pending)
-        self.env["kam.health.engine"].sudo()._kam_compute_health(companies=companies, date=date)
-        return res

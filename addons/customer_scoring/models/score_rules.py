@@ -53,9 +53,13 @@ def lifecycle_limits(company, date):
 
 
 def lifecycle_stage(company, date, first_date, last_date, median_gap):
-    """Lifecycle stage of a customer as of ``date`` from its first and last invoice
-    dates and median gap in days (None without two invoices): prospect (never invoiced),
-    lost, passive, new or active. The Python twin of ``lifecycle_stage_sql()``."""
+    """Lifecycle stage of a customer as of ``date`` from its start date, last invoice
+    date and median gap in days (None without two invoices): prospect (never invoiced),
+    lost, passive, new or active. ``first_date`` is the customer's last start
+    (``tools/customer_starts.py``): its first purchase day, or its return after a pause
+    longer than the company's ``score_return_pause_days``, from which a returning customer
+    is new again for as long as a first-time customer. The Python twin of
+    ``lifecycle_stage_sql()``."""
     limits = lifecycle_limits(company, date)
     if not last_date:
         return "prospect"
@@ -174,34 +178,65 @@ def growth_factor_sql(median):
     )
 
 
-def evaluative_sql(partner_model):
-    """(factor, rated) SQL on ``p`` (res_partner): the average of the owner's non-zero
-    1-5 ratings mapped to 0..1, and whether any rating was given."""
+REGULARITY_FIELD = "kam_regularity_value"
+
+
+def _rating_fields(partner_model):
+    """The owner's rating fields stored on ``res_partner`` (company-independent)."""
     partner_fields = partner_model._fields
-    names = [
+    return [
         name
         for name in EVALUATIVE_FIELDS
         if name in partner_fields
         and partner_fields[name].store
         and not partner_fields[name].company_dependent
     ]
+
+
+def _rating_sql(name, regularity):
+    """The 1-5 rating of factor ``name`` on ``p`` (res_partner), 0 when not rated: the
+    owner's, or for regularity the ``regularity`` computed from the order history (an
+    SQL expression, 0 when none) while the owner has not rated it."""
+    column = SQL("p.%s", SQL.identifier(name))
+    if name == REGULARITY_FIELD and regularity is not None:
+        return SQL(
+            "(CASE WHEN %s > 0 THEN %s ELSE COALESCE(%s, 0) END)", column, column, regularity
+        )
+    return column
+
+
+def evaluative_sql(partner_model, regularity=None):
+    """(factor, rated) SQL on ``p`` (res_partner): the average of the non-zero 1-5 ratings
+    mapped to 0..1, and whether any rating counts. The ratings are the owner's; regularity
+    not rated by the owner (``kam_regularity_value`` = 0) takes ``regularity``, the rating
+    computed from the order history (an SQL expression, 0 when none; None: not used)."""
+    names = _rating_fields(partner_model)
     if not names:
         return SQL("0"), SQL("FALSE")
+    ratings = [_rating_sql(name, regularity) for name in names]
     rated = SQL(" + ").join(
-        SQL("(CASE WHEN p.%s > 0 THEN 1 ELSE 0 END)", SQL.identifier(name)) for name in names
+        SQL("(CASE WHEN %s > 0 THEN 1 ELSE 0 END)", rating) for rating in ratings
     )
     total = SQL(" + ").join(
-        SQL(
-            "(CASE WHEN p.%s > 0 THEN LEAST(p.%s, 5) ELSE 0 END)",
-            SQL.identifier(name),
-            SQL.identifier(name),
-        )
-        for name in names
+        SQL("(CASE WHEN %s > 0 THEN LEAST(%s, 5) ELSE 0 END)", rating, rating) for rating in ratings
     )
     factor = SQL(
         "CASE WHEN (%s) > 0 THEN ((%s)::numeric / (%s) - 1) / 4 ELSE 0 END", rated, total, rated
     )
     return factor, SQL("(%s) > 0", rated)
+
+
+def regularity_source_sql(partner_model, regularity):
+    """'rated' when the owner rated regularity on ``p``, 'computed' when ``regularity``
+    (the rating from the order history) stands in, else NULL."""
+    if REGULARITY_FIELD not in _rating_fields(partner_model):
+        return SQL("NULL::varchar")
+    return SQL(
+        """CASE WHEN p.%s > 0 THEN 'rated'
+                WHEN COALESCE(%s, 0) > 0 THEN 'computed' END""",
+        SQL.identifier(REGULARITY_FIELD),
+        regularity,
+    )
 
 
 def unrated_scale(company):
@@ -269,6 +304,8 @@ def explanation(row):
                 weight=num(company[field] * scale),
             )
         )
+        if name == "evaluative" and row.regularity_source == "computed":
+            lines.append(regularity_line(row))
     cap = SCORE_CAPS.get(row.lifecycle_stage)
     if cap is not None and total > row.score + 0.005:
         stage = dict(row._fields["lifecycle_stage"]._description_selection(env))[
@@ -286,6 +323,18 @@ def explanation(row):
     lines.append(clv_explanation(row))
     lines.append(env._("Score: %(score)s / 100", score=num(row.score)))
     return "\n".join(lines)
+
+
+def regularity_line(row):
+    """The regularity computed from ``row``'s order history that stands in for the owner's
+    rating, with the variation of its gaps."""
+    env = row.env
+    return env._(
+        "Regularity not rated by the owner: computed from the order history as %(rating)s "
+        "of 5 (the gaps between purchase days of the last 12 months vary by %(cv)s %%)",
+        rating=row.regularity_computed,
+        cv=formatLang(env, row.regularity_cv * 100, digits=0),
+    )
 
 
 def _signal_figures(row):

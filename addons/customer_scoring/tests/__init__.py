@@ -23,3 +23,13 @@ from . import test_start_page_scoring
 from . import test_plan_goal_live
 from . import test_next_action
 from . import test_director_overview
+from . import test_profitability
+from . import test_tour_profitability
+from . import test_kpi_set
+from . import test_tour_kpi_set
+from . import test_segmentation_scoring
+from . import test_class_movement_goal_scoring
+from . import test_customer_starts
+from . import test_activity_class
+from . import test_regularity
+from . import test_account_analysis_figures

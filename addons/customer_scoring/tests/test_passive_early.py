@@ -97,7 +97,8 @@ class TestPassiveEarly(CustomerModelCommon):
         return lifecycle_stage(
             row.company_id,
             AS_OF,
-            row.first_invoice_date,
+            # New from the last start (a return after a long pause is new again).
+            row.last_start_date or row.first_invoice_date,
             row.last_invoice_date,
             row.median_gap_days or None,
         )
@@ -237,7 +238,11 @@ class TestPassiveEarly(CustomerModelCommon):
         shrinking, level, tiny = (self.row(p) for p in (self.shrinking, self.level, self.tiny))
         self.assertEqual((shrinking.revenue_12m, shrinking.revenue_prev_12m), (6999.0, 10000.0))
         self.assertTrue(shrinking.spend_declining)
-        self.assertEqual(shrinking.lifecycle_stage, "active")
+        # Its purchase of 2025-06-02 came 693 days after the one before, a pause longer
+        # than the company's 365 days: it counts as new again from it (was "active" before
+        # returning customers were new again). Declining counts for new customers too.
+        self.assertEqual(shrinking.lifecycle_stage, "new")
+        self.assertEqual(shrinking.last_start_date, date(2025, 6, 2))
         self.assertIn(
             "Spend declining: 12-month revenue 6,999.00\N{NO-BREAK SPACE}€ against "
             "10,000.00\N{NO-BREAK SPACE}€ the 12 months before (-30 %)",

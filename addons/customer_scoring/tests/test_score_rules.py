@@ -63,13 +63,16 @@ class TestScoreRules(ScoringCommon):
     def test_size_weighs_in_revenue_points(self):
         rows = self._score()
         # Buyers 48,000 / 20,000 / 12,000 / 6,000 / 1,000: the largest is 48,000.
-        # Steady: rank 1 and size 1 -> 30 x 100 / 90 = 33.33 (nobody is rated).
-        self.assertEqual(rows[self.steady].score_revenue, 33.33)
+        # Steady and Middle buy at even gaps (monthly, quarterly): their regularity computed
+        # from the order history counts as a rating, so their weights are the company's own
+        # (30 for revenue); the others are unrated (30 x 100 / 90 = 33.33).
+        # Steady: rank 1 and size 1 -> 30.00.
+        self.assertEqual(rows[self.steady].score_revenue, 30.0)
         # Middle: rank 1 - 2/5 = 0.6, size sqrt(12,000 / 48,000) = 0.5:
-        # (0.5 x 0.6 + 0.5 x 0.5) x 33.33 = 18.33 (a size capped at the 90th percentile of
+        # (0.5 x 0.6 + 0.5 x 0.5) x 30 = 16.50 (a size capped at the 90th percentile of
         # 36,800 gave it 0.33 of the size for a quarter of the revenue, and every buyer above
         # that percentile the same size as the largest).
-        self.assertEqual(rows[self.middle].score_revenue, 18.33)
+        self.assertEqual(rows[self.middle].score_revenue, 16.5)
         # Tiny: rank 1 - 4/5 = 0.2, size sqrt(1,000 / 48,000) = 0.1443:
         # (0.5 x 0.2 + 0.5 x 0.1443) x 33.33 = 5.74 (a rank alone gave 6.67).
         self.assertEqual(rows[self.tiny].score_revenue, 5.74)
@@ -78,11 +81,12 @@ class TestScoreRules(ScoringCommon):
         rows = self._score()
         # +900 % is capped at +100 % (1.0) and counts 100 / 12,000 (the median buyer) of
         # the way from the neutral 0.5: 0.5042 x 11.11 = 5.60, hardly above a customer
-        # without growth (Steady: 0.5 -> 5.56).
+        # without growth (Steady: 0.5 x 10 = 5.00, its weight not scaled: its computed
+        # regularity counts as a rating).
         self.assertEqual(rows[self.tiny].score_growth, 5.6)
-        self.assertEqual(rows[self.steady].score_growth, 5.56)
-        # Middle: +20 % -> 0.6, on 10,000 of 12,000: 0.5 + 0.1 x 0.8333 -> 6.48.
-        self.assertEqual(rows[self.middle].score_growth, 6.48)
+        self.assertEqual(rows[self.steady].score_growth, 5.0)
+        # Middle: +20 % -> 0.6, on 10,000 of 12,000: 0.5 + 0.1 x 0.8333 = 0.5833 x 10 -> 5.83.
+        self.assertEqual(rows[self.middle].score_growth, 5.83)
         # A new customer has no base to grow from: neutral.
         self.assertEqual(rows[self.fresh].score_growth, 5.56)
 
@@ -95,23 +99,29 @@ class TestScoreRules(ScoringCommon):
 
     def test_unrated_left_out_and_explained(self):
         rows = self._score()
-        steady = rows[self.steady]
-        self.assertFalse(steady.score_evaluative_rated)
-        self.assertEqual(steady.score_evaluative, 0.0)
-        lines = steady.score_explanation.splitlines()
+        # Fresh: nobody rated it, and 3 purchase days are too few to compute its regularity.
+        fresh = rows[self.fresh]
+        self.assertFalse(fresh.score_evaluative_rated)
+        self.assertFalse(fresh.regularity_source)
+        self.assertEqual(fresh.score_evaluative, 0.0)
+        lines = fresh.score_explanation.splitlines()
+        # Rank 1 - 3/5 = 0.4, size sqrt(6,000 / 48,000) = 0.3536:
+        # (0.5 x 0.4 + 0.5 x 0.3536) x 33.33 = 12.56.
         self.assertEqual(
-            lines[0], "Revenue 12 months (size and rank among buyers): 33.33 of 33.33 points"
+            lines[0], "Revenue 12 months (size and rank among buyers): 12.56 of 33.33 points"
         )
         self.assertEqual(
             lines[6],
             "Evaluative ratings by the owner: not rated yet, left out (the other weights "
             "are scaled up to 100 points)",
         )
-        self.assertEqual(lines[-1], f"Score: {steady.score:.2f} / 100")
-        # Rated: the evaluative factor counts and the weights are the company's own.
-        self.steady.write({"kam_reference_value": 5, "kam_network_value": 5})
-        steady = self._score()[self.steady]
+        self.assertEqual(lines[-1], f"Score: {fresh.score:.2f} / 100")
+        # Steady: nobody rated it either, but its regularity computed from 12 monthly
+        # purchase days (5) counts: the evaluative factor counts and the weights are the
+        # company's own.
+        steady = rows[self.steady]
         self.assertTrue(steady.score_evaluative_rated)
+        self.assertEqual(steady.regularity_source, "computed")
         self.assertEqual(steady.score_evaluative, 10.0)
         self.assertEqual(steady.score_revenue, 30.0)
         lines = steady.score_explanation.splitlines()
@@ -119,6 +129,21 @@ class TestScoreRules(ScoringCommon):
             lines[0], "Revenue 12 months (size and rank among buyers): 30.00 of 30.00 points"
         )
         self.assertEqual(lines[6], "Evaluative ratings by the owner: 10.00 of 10.00 points")
+        self.assertTrue(
+            lines[7].startswith(
+                "Regularity not rated by the owner: computed from the order history as 5 of 5"
+            ),
+            lines[7],
+        )
+        # Rated 3 and 3 by the owner, with the computed 5: (3 + 3 + 5) / 3 = 3.667 ->
+        # (3.667 - 1) / 4 = 0.6667 x 10 = 6.67 points.
+        self.steady.write({"kam_reference_value": 3, "kam_network_value": 3})
+        steady = self._score()[self.steady]
+        self.assertTrue(steady.score_evaluative_rated)
+        self.assertEqual(steady.score_evaluative, 6.67)
+        self.assertEqual(steady.score_revenue, 30.0)
+        lines = steady.score_explanation.splitlines()
+        self.assertEqual(lines[6], "Evaluative ratings by the owner: 6.67 of 10.00 points")
 
     def _finnish(self):
         self.env["res.lang"]._activate_lang("fi_FI")

@@ -69,7 +69,9 @@ class TestStartPageScoring(ScoringCommon):
         )
         self.assertEqual((fading.lifecycle_stage, fading.passive_signal), ("passive", "gap"))
         self.assertTrue(shrinking.spend_declining)
-        self.assertEqual(shrinking.lifecycle_stage, "active")
+        # Back on 2025-06-02 after 693 days without a purchase (more than the company's
+        # 365): a returning customer counts as new again (it was "active" before that rule).
+        self.assertEqual(shrinking.lifecycle_stage, "new")
         self.assertEqual(steady.lifecycle_stage, "active")
         self.assertFalse(steady.spend_declining or steady.passive_signal)
 

@@ -103,6 +103,9 @@ class TestTourManager(KamTourCase):
         )
         self.assertEqual(self.proposal.state, "approved")
         self.assertEqual(self.proposal_customer.with_company(self.env.company).abc_class, "A")
+        # The score list showed the buyer's activity class: one purchase day, this month.
+        row = self.env["customer.score"].search([("partner_id", "=", self.buyer.id)])
+        self.assertEqual(row.activity_class, "occasional")
         # One row per salesperson and team: the invoices' team and the meeting's.
         snapshots = self.env["customer.kpi.snapshot"].search([("partner_id", "=", self.buyer.id)])
         self.assertEqual(sum(snapshots.mapped("revenue")), 2500.0)

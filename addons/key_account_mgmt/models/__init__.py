@@ -25,8 +25,14 @@ from . import res_company_health
 from . import kam_health_engine
 from . import res_partner_health
 from . import kam_class_movement
+from . import kam_class_movement_goal
 from . import kam_class_mix
 from . import kam_director_overview
 from . import res_partner_contact_channel
 from . import kam_next_action
 from . import kam_start_page
+from . import kam_segmentation
+from . import res_partner_segmentation
+from . import kam_account_analysis
+from . import kam_account_analysis_competitor
+from . import res_partner_analysis

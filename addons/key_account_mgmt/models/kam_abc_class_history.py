@@ -37,6 +37,21 @@ class KamAbcClassHistory(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Changed by", default=lambda self: self.env.user, readonly=True
     )
+    # Who served the customer when the class changed: class-movement goals credit the
+    # move to them, not to whoever serves the customer later (nor to who made the change).
+    salesperson_id = fields.Many2one(
+        "res.users",
+        string="Salesperson at the Time",
+        readonly=True,
+        index=True,
+        help="The customer's salesperson when the class changed.",
+    )
+    key_account_manager_id = fields.Many2one(
+        "res.users",
+        string="Key Account Manager at the Time",
+        readonly=True,
+        help="The customer's key account manager when the class changed.",
+    )
     reason = fields.Text(
         string="Reason as written",
         readonly=True,
@@ -59,6 +74,45 @@ class KamAbcClassHistory(models.Model):
         store=True,
         help="The customer moved to a better class (C to B, B to A, C to A).",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A row gets the customer's salesperson and key account manager of the moment
+        unless the caller gives them (the partners are read in one query)."""
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .browse({vals["partner_id"] for vals in vals_list if vals.get("partner_id")})
+        )
+        partners.fetch(["user_id", "key_account_manager_id"])
+        for vals in vals_list:
+            if not vals.get("partner_id"):
+                continue
+            partner = partners.browse(vals["partner_id"])
+            vals.setdefault("salesperson_id", partner.user_id.id)
+            vals.setdefault("key_account_manager_id", partner.key_account_manager_id.id)
+        return super().create(vals_list)
+
+    @api.model
+    def _kam_fill_people_at_the_time(self):
+        """Rows without a salesperson and key account manager get the customer's current
+        ones (one UPDATE): the history written before these columns existed. Returns the
+        number of rows filled."""
+        self.flush_model(["salesperson_id", "key_account_manager_id"])
+        self.env["res.partner"].flush_model(["user_id", "key_account_manager_id"])
+        self.env.cr.execute(
+            """UPDATE kam_abc_class_history h
+                  SET salesperson_id = p.user_id,
+                      key_account_manager_id = p.key_account_manager_id
+                 FROM res_partner p
+                WHERE p.id = h.partner_id
+                  AND h.salesperson_id IS NULL
+                  AND h.key_account_manager_id IS NULL
+                  AND (p.user_id IS NOT NULL OR p.key_account_manager_id IS NOT NULL)"""
+        )
+        filled = self.env.cr.rowcount
+        self.invalidate_model(["salesperson_id", "key_account_manager_id"])
+        return filled
 
     @api.depends_context("lang")
     @api.depends("reason", "reason_data", "company_id")

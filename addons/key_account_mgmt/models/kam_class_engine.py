@@ -419,19 +419,22 @@ class KamClassEngine(models.AbstractModel):
     @api.model
     def _kam_insert_history(self, rows, now):
         """One INSERT of computed class changes ``[pid, company, old, new, reason,
-        reason data]``."""
+        reason data]``, with the customer's salesperson and key account manager now."""
+        self.env["res.partner"].flush_model(["user_id", "key_account_manager_id"])
         self.env.cr.execute(
             SQL(
                 """INSERT INTO kam_abc_class_history
                        (partner_id, company_id, date, old_class, new_class, source,
-                        user_id, reason, reason_data, is_upgrade,
-                        create_uid, create_date, write_uid, write_date)
+                        user_id, reason, reason_data, is_upgrade, salesperson_id,
+                        key_account_manager_id, create_uid, create_date, write_uid, write_date)
                    SELECT v.partner_id, v.company_id, %(now)s, v.old, v.new, 'computed',
                           %(uid)s, v.reason, v.data,
                           COALESCE(v.old IS NOT NULL AND v.new IS NOT NULL
                                    AND v.new COLLATE "C" < v.old COLLATE "C", FALSE),
+                          p.user_id, p.key_account_manager_id,
                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM (VALUES %(rows)s) v(partner_id, company_id, old, new, reason, data)""",
+                     FROM (VALUES %(rows)s) v(partner_id, company_id, old, new, reason, data)
+                     JOIN res_partner p ON p.id = v.partner_id""",
                 now=now,
                 uid=self.env.uid,
                 rows=SQL(", ").join(

@@ -31,8 +31,10 @@ class KamClassMovement(models.Model):
             "old_class",
             "new_class",
             "source",
+            "salesperson_id",
+            "key_account_manager_id",
         ],
-        "res.partner": ["user_id", "key_account_manager_id", "is_key_account"],
+        "res.partner": ["is_key_account"],
     }
 
     history_id = fields.Many2one("kam.abc.class.history", string="Class Change", readonly=True)
@@ -44,9 +46,14 @@ class KamClassMovement(models.Model):
         "res.users",
         string="Salesperson",
         readonly=True,
-        help="The customer's salesperson now (not at the time of the change).",
+        help="The customer's salesperson when the class changed: the move counts for them "
+        "even if someone else serves the customer now.",
     )
-    key_account_manager_id = fields.Many2one("res.users", readonly=True)
+    key_account_manager_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        help="The customer's key account manager when the class changed.",
+    )
     is_key_account = fields.Boolean(string="Key Account", readonly=True)
     old_class = fields.Selection(ABC_CLASSES, readonly=True)
     new_class = fields.Selection(ABC_CLASSES, readonly=True)
@@ -56,9 +63,9 @@ class KamClassMovement(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        # The salesperson is the customer's salesperson now (res.partner user_id): a move
-        # made under a former salesperson counts for the current one. Issue 15 attributes
-        # each move to the salesperson at the time of the change.
+        # Each move counts for the salesperson (and key account manager) the customer had
+        # when its class changed, as recorded on the history row: a later change of the
+        # customer's salesperson does not move past moves to the new one.
         self.env.cr.execute(
             SQL(
                 """
@@ -69,8 +76,8 @@ SELECT h.id,
        date_trunc('month', h.date)::date AS month,
        h.company_id,
        h.partner_id,
-       p.user_id,
-       p.key_account_manager_id,
+       h.salesperson_id AS user_id,
+       h.key_account_manager_id,
        COALESCE(p.is_key_account, FALSE) AS is_key_account,
        h.old_class,
        h.new_class,

@@ -21,6 +21,8 @@ from . import test_partner_merge
 from . import test_class_history_language
 from . import test_check_company
 from . import test_director_overview
+from . import test_class_movement_goal
+from . import test_tour_class_movement_goal
 from . import test_tour_director_overview
 from . import test_start_page
 from . import test_tour_start_page
@@ -28,3 +30,8 @@ from . import test_relationship_health
 from . import test_plan_goal_measures
 from . import test_next_action
 from . import test_tour_next_action
+from . import test_segmentation
+from . import test_tour_segmentation
+from . import test_account_analysis
+from . import test_tour_account_analysis
+from . import test_service_level_allocation

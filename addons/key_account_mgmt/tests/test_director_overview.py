@@ -186,11 +186,11 @@ class TestDirectorOverview(KamCase):
             [("C", False, "removed"), ("A", "C", "down"), (False, "A", "new")],
         )
 
-    def test_class_movements_follow_the_current_salesperson(self):
+    def test_class_movements_stay_with_the_salesperson_at_the_time(self):
         self._history(self.sally_customer, "C", "B", datetime(2026, 10, 1, 8))
         self.sally_customer.user_id = self.salesperson2
         moves = self._moves(self.manager, self.sally_customer, ["user_id", "direction"])
-        self.assertEqual(moves, {(self.salesperson2.id, "up"): 1})
+        self.assertEqual(moves, {(self.salesperson.id, "up"): 1})
 
     def test_second_company_rows_invisible(self):
         self._history(self.sally_customer, "C", "B", datetime(2026, 10, 1, 8))

@@ -2,3 +2,4 @@ from . import access
 from . import class_reasons
 from . import health
 from . import meetings
+from . import segmentation

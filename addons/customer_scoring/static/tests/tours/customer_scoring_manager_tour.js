@@ -78,6 +78,10 @@ registry.category("web_tour.tours").add("customer_scoring_manager_tour", {
                 content: "The customer has its score",
                 trigger: ".o_data_row td[name='partner_id']:contains('Tour Buyer Oy')",
             },
+            {
+                content: "Its activity class: a first purchase this month is occasional",
+                trigger: ".o_data_row:contains('Tour Buyer Oy') td[name='activity_class']:contains('Occasional')",
+            },
             { trigger: menu("customer_scoring.menu_customer_scoring_sales"), run: "click" },
             {
                 content: "Customer Scoring > Monthly KPIs",

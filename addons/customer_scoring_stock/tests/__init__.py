@@ -1,0 +1,1 @@
+from . import test_on_time_delivery
