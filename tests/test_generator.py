@@ -182,7 +182,14 @@ class TestGenerator(TransactionCase):
             self.assertIn("strategic", contacts.mapped("kam_org_level"))
             self.assertEqual(partner.user_id, self.writer.users[customer_plan.salesperson_key])
         key = self.customers.filtered("is_key_account")
-        self.assertEqual(len(key), sum(1 for c in self.plan.customers if c.is_key_account))
+        # the plan's key accounts, and the candidates the manager promoted after their
+        # key-account analysis
+        planned = self.env["res.partner"].browse(
+            [self.writer.partners[c.key].id for c in self.plan.customers if c.is_key_account]
+        )
+        promoted = self.env["kam.account.analysis"].search([("decision", "=", "promote")])
+        self.assertTrue(planned)
+        self.assertEqual(key, planned | promoted.partner_id)
         self.assertTrue(key and all(p.key_account_manager_id == p.user_id for p in key))
 
     def test_users_can_log_in_with_their_login_as_password(self):
@@ -403,6 +410,29 @@ class TestWholesaleDemo(TransactionCase):
             self.assertTrue(proposal.class_at_proposal, "proposed after the scoring")
             self.assertNotEqual(proposal.proposed_class, proposal.class_at_proposal)
         self.assertEqual(len(proposals.partner_id), len(proposals))
+
+    def test_process_decisions_by_the_people_who_make_them(self):
+        customers = [p.id for p in self.writer.partners.values()]
+        mine = [("company_id", "=", self.main.id), ("partner_id", "in", customers)]
+        segs = self.env["kam.segmentation"].search(mine)
+        decided = segs.filtered("decision")
+        self.assertTrue(decided and segs - decided, "some confirmed, some still waiting")
+        for seg in decided:
+            self.assertEqual(seg.decided_by_id, seg.partner_id.user_id)
+            self.assertEqual(seg.history_ids.user_id, seg.decided_by_id)
+        self.assertTrue(all(s.decision_reason for s in decided if s.decision == "withdraw"))
+        analyses = self.env["kam.account.analysis"].search(mine)
+        self.assertEqual(
+            sorted(analyses.mapped(lambda a: a.decision or "")), ["", "", "promote", "stop"]
+        )
+        self.assertEqual(analyses.filtered("decision").decided_by_id, self.manager)
+        self.assertTrue(all(a.sales_volume > 0 and a.competitor_ids for a in analyses))
+        goals = self.env["kam.class.movement.goal"].search(
+            [("company_id", "=", self.main.id), ("create_uid", "=", self.manager.id)]
+        )
+        self.assertEqual(len(goals.filtered(lambda g: not g.salesperson_id)), 1)
+        self.assertEqual(goals.filtered("salesperson_id").salesperson_id, self.sales)
+        self.assertEqual(self.main.profit_field_sales_cost, 180_000.0)
 
     def test_kpi_history_and_targets(self):
         Snapshot = self.env["customer.kpi.snapshot"]

@@ -191,7 +191,15 @@ class CustomerProfitability(models.Model):
         """The figures and the rule behind the steer, one sentence a line."""
         self.ensure_one()
         lines = []
-        if self.abc_class:
+        if self.abc_class and self.revenue_12m <= 0:
+            lines.append(
+                self.env._(
+                    "No revenue in the last 12 months: class %(cls)s's time goes to its "
+                    "buying customers, no cost to serve.",
+                    cls=self.abc_class,
+                )
+            )
+        elif self.abc_class:
             lines.append(
                 self.env._(
                     "Cost to serve %(cost)s: class %(cls)s's share of field sales "
@@ -266,13 +274,9 @@ class CustomerProfitability(models.Model):
                 "Suggested: self-service (web shop, e-mail, phone) instead of visits and calls, "
                 "as for the lowest class."
             )
-        if self.margin_12m > 0:
-            return self.env._(
-                "Suggested: less contact; the margin is positive but smaller than the cost "
-                "of the visits and calls."
-            )
         return self.env._(
-            "Suggested: less contact; time is spent on a customer who bought nothing in 12 months."
+            "Suggested: less contact; the margin is positive but smaller than the cost "
+            "of the visits and calls."
         )
 
     # ------------------------------------------------------------------

@@ -15,12 +15,13 @@ dropped silently):
     visits       = the class's field visits per year x cost per visit
     cost to serve = field sales + telesales + visits (each rounded to the currency)
 
-"Customers of the class" are the company's scored customers (its ``customer.score``
-rows) whose final class in that company is that class; a customer without a class has
-no service level and no cost to serve. Margin after cost to serve = the score row's
-margin of the last 12 months minus the cost to serve; below 0 the customer is
-unprofitable. A customer without invoices has margin 0: it is unprofitable exactly when
-its class gives it a cost to serve (time is spent on it, nothing is earned).
+"Customers of the class" are the company's buying customers of that class: scored (a
+``customer.score`` row) with revenue in the last 12 months, whose final class in that
+company is that class. The class's time is spent on the customers who buy: a customer
+without revenue in the 12 months (a prospect, a lost one) gets no cost to serve and is
+not flagged, and a customer without a class has no service level and no cost to serve.
+Margin after cost to serve = the score row's margin of the last 12 months minus the cost
+to serve; below 0 the customer is unprofitable.
 
 Signals (each counts 1 in ``signal_count``):
 - late payer: the score row's average days late above the company's threshold;
@@ -35,8 +36,8 @@ Suggested steer, the first rule that holds:
 2. a signal -> raise price (payment terms, surcharges, price of the complaints' cost);
 3. the lowest class -> self-service (web shop, e-channels instead of visits and calls);
 4. a positive margin (below its cost to serve) -> less contact (fewer visits and calls);
-5. revenue but no positive margin -> raise price (sold at or below the cost of goods);
-6. no revenue -> less contact (time spent on a customer who does not buy).
+5. otherwise (revenue but no positive margin) -> raise price (sold at or below the cost
+   of goods).
 Nothing is changed on the customer: the class, the key-account status and the service
 stay as they are until a person decides.
 """
@@ -192,7 +193,7 @@ scored AS (
 ),
 class_counts AS (
     SELECT abc_class, COUNT(*) AS customers FROM scored
-     WHERE abc_class IS NOT NULL GROUP BY abc_class
+     WHERE abc_class IS NOT NULL AND revenue_12m > 0 GROUP BY abc_class
 ),
 overdue AS (
     SELECT am.commercial_partner_id AS partner_id, COUNT(*) AS invoices,
@@ -230,7 +231,7 @@ costs AS (
            ROUND(COALESCE(cr.invoiced, 0), %(digits)s) AS invoiced_12m,
            ROUND(COALESCE(cr.credited, 0), %(digits)s) AS credited_12m
       FROM scored s
- LEFT JOIN levels l ON l.abc_class = s.abc_class
+ LEFT JOIN levels l ON l.abc_class = s.abc_class AND s.revenue_12m > 0
  LEFT JOIN class_counts c ON c.abc_class = s.abc_class
  LEFT JOIN overdue o ON o.partner_id = s.partner_id
  LEFT JOIN credited cr ON cr.partner_id = s.partner_id
@@ -267,8 +268,7 @@ SELECT f.partner_id, %(currency)s AS currency_id, f.user_id, f.abc_class,
                 THEN 'price'
             WHEN f.abc_class = %(lowest)s THEN 'self_service'
             WHEN f.margin_12m > 0 THEN 'less_contact'
-            WHEN f.revenue_12m > 0 THEN 'price'
-            ELSE 'less_contact' END AS steer
+            ELSE 'price' END AS steer
   FROM flags f
 """,
             company=company.id,

@@ -6,14 +6,15 @@ from .common import AS_OF, ScoringCommon
 
 # Costs of the main company: field sales 20,000.00 and telesales 10,000.00 a year, a visit
 # 100.00. Default service levels: A 50 % / 50 % / 12 visits, B 40 % / 20 % / 4,
-# C 10 % / 30 % / 1. Scored customers per class: A 2 (Aalto, Borea), B 1 (Cirrus),
-# C 3 (Delta, Echo, Fenno); Gamma has no class.
+# C 10 % / 30 % / 1. Buying customers (revenue in the 12 months) per class: A 2 (Aalto,
+# Borea), B 1 (Cirrus), C 2 (Delta, Echo; Fenno bought nothing); Gamma has no class.
 #   A: field 20,000 x 50 % / 2 = 5,000.00; tele 10,000 x 50 % / 2 = 2,500.00;
 #      visits 12 x 100 = 1,200.00; cost to serve 8,700.00
 #   B: field 20,000 x 40 % / 1 = 8,000.00; tele 10,000 x 20 % / 1 = 2,000.00;
 #      visits 4 x 100 = 400.00; cost to serve 10,400.00
-#   C: field 20,000 x 10 % / 3 = 666.67; tele 10,000 x 30 % / 3 = 1,000.00;
-#      visits 1 x 100 = 100.00; cost to serve 1,766.67
+#   C: field 20,000 x 10 % / 2 = 1,000.00; tele 10,000 x 30 % / 2 = 1,500.00;
+#      visits 1 x 100 = 100.00; cost to serve 2,600.00
+#   Fenno (C, no revenue): no cost to serve.
 COSTS = {
     "profit_field_sales_cost": 20_000.0,
     "profit_telesales_cost": 10_000.0,
@@ -204,11 +205,13 @@ class TestProfitability(ScoringCommon):
         self.assertFigures(
             self.echo,
             abc_class="C",
-            cost_field_sales=666.67,
-            cost_telesales=1000.0,
+            cost_field_sales=1000.0,
+            cost_telesales=1500.0,
             cost_visits=100.0,
-            cost_to_serve=1766.67,
+            cost_to_serve=2600.0,
         )
+        # Bought nothing in 12 months: the class's time goes to its buying customers.
+        self.assertFigures(self.fenno, abc_class="C", cost_to_serve=0.0, visits_per_year=0.0)
         # No class, no service level: no cost to serve.
         self.assertFigures(self.gamma_u, abc_class=False, cost_to_serve=0.0)
 
@@ -233,19 +236,30 @@ class TestProfitability(ScoringCommon):
         )
 
     def test_late_and_overdue_signal(self):
+        # Margin 2,000.00 - cost to serve 2,600.00 = -600.00 with two signals: price.
         row = self.assertFigures(
             self.delta_c,
             margin_12m=2000.0,
-            margin_after_cost=233.33,
+            margin_after_cost=-600.0,
             avg_days_late=90.0,
             is_late_payer=True,
             overdue_count=1,
             overdue_amount=5000.0,
             signal_count=2,
-            is_unprofitable=False,
-            steer="none",
+            is_unprofitable=True,
+            steer="price",
         )
         self.assertIn("90.0 days late", row.steer_explanation)
+        self.assertIn("late payment and credit notes are paid for", row.steer_explanation)
+        # Without the cost of field sales and telesales only the visit (100.00) is left:
+        # 1,900.00 after it. The signals stay on the row, and nothing is to steer.
+        self.company.write({"profit_field_sales_cost": 0.0, "profit_telesales_cost": 0.0})
+        self.env["customer.profitability.engine"].with_user(self.manager).compute_profitability(
+            companies=self.company, date=AS_OF
+        )
+        row = self.assertFigures(
+            self.delta_c, margin_after_cost=1900.0, signal_count=2, steer="none"
+        )
         self.assertIn("no steer", row.steer_explanation)
         # Paying the invoice clears the overdue signal at the next computation.
         self._pay(self.delta_open, "2025-06-30")
@@ -283,27 +297,28 @@ class TestProfitability(ScoringCommon):
             overdue_amount=1000.0,
             avg_days_late=112.0,
             is_late_payer=True,
-            margin_after_cost=-826.67,
+            margin_after_cost=-1660.0,
             is_unprofitable=True,
             steer="price",
             currency_id=self.company.currency_id,
         )
 
     def test_no_invoices(self):
-        # Margin 0 and a class: its cost to serve makes it unprofitable; the lowest class
-        # is steered to self-service. Without a class nothing is flagged.
+        # Margin 0 and no revenue: a class, but no cost to serve (its time goes to the
+        # customers who buy), so not flagged; without a class nothing is flagged either.
         row = self.assertFigures(
             self.fenno,
             revenue_12m=0.0,
             margin_12m=0.0,
             overdue_count=0,
             credit_note_share=0.0,
-            margin_after_cost=-1766.67,
-            is_unprofitable=True,
+            cost_to_serve=0.0,
+            margin_after_cost=0.0,
+            is_unprofitable=False,
             signal_count=0,
-            steer="self_service",
+            steer="none",
         )
-        self.assertIn("self-service", row.steer_explanation)
+        self.assertIn("No revenue in the last 12 months", row.steer_explanation)
         self.assertFigures(
             self.gamma_u,
             margin_12m=0.0,
@@ -313,8 +328,8 @@ class TestProfitability(ScoringCommon):
         )
 
     def test_steer_without_signals_outside_the_lowest_class(self):
-        # Rule 5: revenue sold below the cost of goods -> price; rule 6: no revenue in a
-        # class above the lowest -> less contact.
+        # Rule 5: revenue sold below the cost of goods -> price. A customer of a class
+        # above the lowest that bought nothing gets no cost to serve and no steer.
         Partner = self.env["res.partner"]
         cheap = Partner.create({"name": "Cheap Oy", "is_company": True})
         cheap.with_company(self.company).abc_class_manual = "B"
@@ -333,10 +348,12 @@ class TestProfitability(ScoringCommon):
         )
         self.assertIn("at or below their cost", self.prof(cheap).steer_explanation)
         self.assertFigures(
-            hollow, revenue_12m=0.0, signal_count=0, is_unprofitable=True, steer="less_contact"
+            hollow, revenue_12m=0.0, cost_to_serve=0.0, is_unprofitable=False, steer="none"
         )
-        # Three A customers now: 20,000 x 50 % / 3 = 3,333.33 each.
-        self.assertFigures(self.aalto, cost_field_sales=3333.33)
+        # A still has two buying customers (5,000.00 each); B has two now (Cirrus and
+        # Cheap): 20,000 x 40 % / 2 = 4,000.00.
+        self.assertFigures(self.aalto, cost_field_sales=5000.0)
+        self.assertFigures(self.cirrus, cost_field_sales=4000.0)
 
     def test_nothing_changed_on_the_customer(self):
         self.assertEqual(self.aalto.with_company(self.company).abc_class, "A")
@@ -408,7 +425,7 @@ class TestProfitability(ScoringCommon):
         self.assertFalse(row2.is_unprofitable)
         # The main company's row and its class counts are untouched.
         self.assertFigures(self.aalto, margin_after_cost=-4700.0)
-        self.assertFigures(self.echo, cost_to_serve=1766.67)
+        self.assertFigures(self.echo, cost_to_serve=2600.0)
         # A user of the main company only does not see company2's row.
         self.assertNotIn(
             row2, self.env["customer.profitability"].with_user(self.accountant).search([])

@@ -1,4 +1,4 @@
-from odoo import fields
+from odoo import Command, fields
 from odoo.addons.key_account_mgmt.tests.tour_case import TOUR_TAG, KamTourCase
 from odoo.tests import new_test_user, tagged
 
@@ -27,12 +27,34 @@ class TestTourProfitability(KamTourCase):
             }
         )
         Partner = cls.env["res.partner"]
-        # Two customers without invoices: one of the lowest class (its cost to serve makes
-        # it unprofitable) and one without a class (no cost, not flagged).
+        # A small buyer of the lowest class (its cost to serve, 30,000 x 10 % + 20,000 x
+        # 30 % + 1 visit x 150 = 9,150.00, is far above its margin of 40.00) and a
+        # customer without invoices or class (no cost, not flagged).
         cls.hollow = Partner.create({"name": "Tour Hollow Oy", "is_company": True})
         cls.hollow.with_company(company).abc_class_manual = "C"
         cls.quiet = Partner.create({"name": "Tour Quiet Oy", "is_company": True})
         today = fields.Date.context_today(cls.env.user)
+        product = cls.env["product.product"].create(
+            {"name": "Tour Washer", "standard_price": 6.0, "type": "consu", "taxes_id": False}
+        )
+        invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.hollow.id,
+                "invoice_date": today,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": 10,
+                            "price_unit": 10.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
         cls.env["customer.score"].compute_scores(
             companies=company, partners=cls.hollow | cls.quiet, date=today
         )

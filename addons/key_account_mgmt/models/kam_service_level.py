@@ -142,6 +142,7 @@ class KamServiceLevel(models.Model):
                 if float_compare(total or 0.0, 100.0, precision_digits=1) <= 0:
                     continue
                 levels = self.sudo().search([("company_id", "=", company.id)])
+                values = ", ".join(f"{level.abc_class} {level[fname]:g} %" for level in levels)
                 raise ValidationError(
                     self.env._(
                         "The classes' %(field)s in %(company)s add up to %(total)s %% "
@@ -150,9 +151,7 @@ class KamServiceLevel(models.Model):
                         field=self._fields[fname].get_description(self.env)["string"],
                         company=company.name,
                         total=round(total, 1),
-                        values=", ".join(
-                            f"{level.abc_class} {level[fname]:g} %" for level in levels
-                        ),
+                        values=values,
                     )
                 )
 
@@ -171,9 +170,9 @@ class KamServiceLevel(models.Model):
                 self.env._(
                     "Time given: field sales %(field)s %%, telesales %(tele)s %%, "
                     "%(visits)s field visits a year per customer",
-                    field=f"{level.field_sales_share:g}",
-                    tele=f"{level.telesales_share:g}",
-                    visits=f"{level.visits_per_year:g}",
+                    field="%g" % level.field_sales_share,
+                    tele="%g" % level.telesales_share,
+                    visits="%g" % level.visits_per_year,
                 ),
             ]
             level.summary = "\n".join(lines)
