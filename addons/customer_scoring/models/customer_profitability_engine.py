@@ -139,7 +139,8 @@ class CustomerProfitabilityEngine(models.AbstractModel):
                           %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
                      FROM (%(select)s) r
                    ON CONFLICT (partner_id, company_id) DO UPDATE SET %(updates)s,
-                          write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date""",
+                          write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                    WHERE (%(old)s) IS DISTINCT FROM (%(new)s)""",
                 columns=columns,
                 company=company.id,
                 r_columns=SQL(", ").join(SQL("r.%s", SQL.identifier(n)) for n in PROFIT_COLUMNS),
@@ -149,6 +150,12 @@ class CustomerProfitabilityEngine(models.AbstractModel):
                     SQL("%s = EXCLUDED.%s", SQL.identifier(n), SQL.identifier(n))
                     for n in PROFIT_COLUMNS
                 ),
+                # A row that did not move is not written again (a second run of the day
+                # writes nothing).
+                old=SQL(", ").join(
+                    SQL("customer_profitability.%s", SQL.identifier(n)) for n in PROFIT_COLUMNS
+                ),
+                new=SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(n)) for n in PROFIT_COLUMNS),
             )
         )
         written = cr.rowcount
