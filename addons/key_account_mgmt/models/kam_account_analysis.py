@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from ..tools import ratings
 from ..tools.access import is_kam_manager
 
 # Ratings 0-5, 0 = not rated; the overall rating is the mean of the rated ones.
@@ -28,7 +29,6 @@ FUTURE_RATINGS = (
     "learning_rating",
 )
 RATING_FIELDS = PRESENT_RATINGS + FUTURE_RATINGS
-MAX_RATING = 5
 # The figures a company holds about the customer's past (filled by customer_scoring).
 FIGURE_FIELDS = ("sales_volume", "margin_percent", "relationship_years", "credit_note_share")
 OUR_POSITIONS = [
@@ -236,16 +236,7 @@ class KamAccountAnalysis(models.Model):
 
     @api.constrains(*RATING_FIELDS)
     def _check_ratings(self):
-        for analysis in self:
-            for fname in RATING_FIELDS:
-                if not 0 <= analysis[fname] <= MAX_RATING:
-                    raise ValidationError(
-                        self.env._(
-                            "%(criterion)s must be rated 1-5 (0 = not rated), not %(value)s.",
-                            criterion=self._fields[fname].get_description(self.env)["string"],
-                            value=analysis[fname],
-                        )
-                    )
+        ratings.check_ratings(self, RATING_FIELDS, lambda analysis: analysis.partner_id)
 
     @api.constrains("project_count", "complaint_count", "relationship_years")
     def _check_counts(self):

@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools import ratings
 from ..tools import segmentation as rule
 from ..tools.access import is_kam_manager
 from .res_partner import ABC_CLASSES
@@ -199,18 +200,7 @@ class KamSegmentation(models.Model):
     # ===================================================================================
     @api.constrains(*RATING_FIELDS)
     def _check_ratings(self):
-        for seg in self:
-            for fname in RATING_FIELDS:
-                if not rule.is_valid_rating(seg[fname] or 0):
-                    raise ValidationError(
-                        self.env._(
-                            "%(field)s of %(partner)s must be between 1 and 5 "
-                            "(0 = not rated), not %(value)s.",
-                            field=self._fields[fname].string,
-                            partner=seg.partner_id.display_name,
-                            value=seg[fname],
-                        )
-                    )
+        ratings.check_ratings(self, RATING_FIELDS, lambda seg: seg.partner_id)
 
     @api.constrains("partner_id", "company_id")
     def _check_partner(self):

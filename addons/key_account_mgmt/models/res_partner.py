@@ -7,6 +7,7 @@ key-account review have their own files (``res_partner_follow_up.py``,
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..tools import ratings
 from ..tools.access import is_kam_manager
 from ..tools.class_reasons import class_explanation, outdated_reason_note
 from .kam_activity import in_lang_of
@@ -174,18 +175,7 @@ class ResPartner(models.Model):
     # ===================================================================================
     @api.constrains(*RATING_FIELDS)
     def _check_kam_ratings(self):
-        for partner in self:
-            for fname in RATING_FIELDS:
-                if not 0 <= (partner[fname] or 0) <= 5:
-                    raise ValidationError(
-                        self.env._(
-                            "%(field)s of %(partner)s must be between 1 and 5 "
-                            "(0 = not rated), not %(value)s.",
-                            field=self._fields[fname].string,
-                            partner=partner.display_name,
-                            value=partner[fname],
-                        )
-                    )
+        ratings.check_ratings(self, RATING_FIELDS, lambda partner: partner)
 
     @api.constrains("customer_turnover", "installer_count")
     def _check_kam_size(self):

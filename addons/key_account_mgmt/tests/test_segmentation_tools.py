@@ -3,10 +3,10 @@
 import itertools
 import unittest
 
+from odoo.addons.key_account_mgmt.tools.ratings import is_valid_rating
 from odoo.addons.key_account_mgmt.tools.segmentation import (
     DECISIONS,
     attractiveness_from_score,
-    is_valid_rating,
     proposed_decision,
     stage1_quadrant,
     stage2_quadrant,

@@ -21,7 +21,8 @@ The rule of the proposed decision (our design; the study gives the axes, not the
 3. Without both stage 2 values there is no proposal.
 """
 
-RATING_MAX = 5
+from .ratings import RATING_MAX
+
 # A rating at or above this is high.
 HIGH = 3
 
@@ -61,11 +62,6 @@ _BASE_DECISION = {
     "unattractive_strong": KEEP,
     "unattractive_weak": WITHDRAW,
 }
-
-
-def is_valid_rating(value):
-    """0 (not rated) or 1-5."""
-    return isinstance(value, int) and 0 <= value <= RATING_MAX
 
 
 def is_high(value):
