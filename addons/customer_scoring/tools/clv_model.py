@@ -85,6 +85,9 @@ PARAM_MAX = 1e6
 _LOG_BOUNDS = (math.log(PARAM_MIN), math.log(PARAM_MAX))
 _EDGE = 1e-3
 RIDGE = 1e-4
+# Mean log-likelihood per unit of a log-parameter below which an optimiser that stopped
+# early is at the optimum the data allow (see ``_lbfgsb``).
+STATIONARY_GRADIENT = 1e-4
 
 MESSAGES = {
     "few_customers": "Only %(count)s customers have purchases: the model needs at least "
@@ -222,6 +225,18 @@ def _start_values(grouped):
     return np.log([1.0, alpha, 1.0, 3.0])
 
 
+def _lbfgsb(objective, start, bounds, options):
+    """L-BFGS-B; a stop in its line search ("ABNORMAL", frequent with SciPy 1.15 and newer
+    on a flat likelihood) counts as converged where the objective is flat to
+    STATIONARY_GRADIENT: the data cannot move the parameters any further."""
+    result = optimize.minimize(objective, start, method="L-BFGS-B", bounds=bounds, options=options)
+    if not result.success and np.all(np.isfinite(result.x)):
+        gradient = optimize.approx_fprime(result.x, objective, 1e-7)
+        if np.all(np.isfinite(gradient)) and np.max(np.abs(gradient)) <= STATIONARY_GRADIENT:
+            result.success = True
+    return result
+
+
 def _minimize(unpenalised, start, names, scale):
     """L-BFGS-B on log-parameters, with a Nelder-Mead restart when it stops early. A ridge
     penalty (RIDGE log-likelihood units over the ``1 / scale`` customers) gives a small data
@@ -233,7 +248,7 @@ def _minimize(unpenalised, start, names, scale):
         return unpenalised(log_params) + RIDGE * scale * float(np.dot(log_params, log_params))
 
     options = {"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9}
-    result = optimize.minimize(objective, start, method="L-BFGS-B", bounds=bounds, options=options)
+    result = _lbfgsb(objective, start, bounds, options)
     if not result.success or not np.all(np.isfinite(result.x)):
         simplex = optimize.minimize(
             objective,
@@ -243,9 +258,7 @@ def _minimize(unpenalised, start, names, scale):
             options={"maxiter": 4000 * len(start), "xatol": 1e-9, "fatol": 1e-12},
         )
         if np.all(np.isfinite(simplex.x)):
-            result = optimize.minimize(
-                objective, simplex.x, method="L-BFGS-B", bounds=bounds, options=options
-            )
+            result = _lbfgsb(objective, simplex.x, bounds, options)
             if not result.success and simplex.success and simplex.fun <= result.fun:
                 result = simplex
     result.fun = unpenalised(result.x)
