@@ -619,3 +619,17 @@ class TestPermissionMatrix(TransactionCase):
         own = self.env["res.partner"].create({"name": "Company 2 Customer AB", "is_company": True})
         item = Swot.create({"partner_id": own.id, "swot_type": "threat", "description": "New"})
         self.assertEqual(item.company_id, self.c2)
+
+    def test_customer_of_nobody(self):
+        """A customer nobody owns (created by someone else): the salespeople read it and
+        leave it alone, the sales manager edits it."""
+        for role in ("owner", "other"):
+            user = self.users[role]
+            customer = self.nobodys.with_user(user)
+            self.assertEqual(customer.name, "Nobody's Customer Oy")
+            self.assertEqual(self._try(lambda c=customer: c.write({"phone": "+358 1"})), "n")
+            Swot = self.env["kam.swot.item"].with_user(user)
+            vals = {"partner_id": self.nobodys.id, "swot_type": "threat", "description": "x"}
+            self.assertEqual(self._try(lambda s=Swot, v=vals: s.create(v)), "n", role)
+        manager = self.nobodys.with_user(self.users["manager"])
+        self.assertEqual(self._try(lambda: manager.write({"phone": "+358 2"})), "y")
