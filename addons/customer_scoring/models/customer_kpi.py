@@ -110,7 +110,9 @@ class CustomerKpiSnapshot(models.Model):
 
     @api.model
     def generate_snapshots(self, month=None, companies=None):
-        """(Re)build the snapshot rows of one month (default: this month), set-based."""
+        """(Re)build the snapshot rows of one month (default: this month), set-based.
+        Scoring managers only (the scheduled job runs it as superuser)."""
+        self.env["customer.score"]._check_scoring_access()
         companies = companies or self.env.companies
         start, end = self._month_bounds(month or fields.Date.context_today(self))
         self._build_months(start, end, companies)

@@ -180,6 +180,8 @@ class KamAccountAnalysis(models.Model):
         "analysis_id",
         string="Key-Account Selection History",
         readonly=True,
+        # The history is key-account data: accountants read the analyses' figures only.
+        groups="key_account_mgmt.group_kam_user",
     )
 
     @api.depends("partner_id")

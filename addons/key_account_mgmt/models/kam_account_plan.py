@@ -242,4 +242,6 @@ class KamAccountPlan(models.Model):
         )
 
     def action_print(self):
+        # The report reads the plans: whoever cannot read them gets no print action.
+        self.check_access("read")
         return self.env.ref("key_account_mgmt.action_report_kam_account_plan").report_action(self)
