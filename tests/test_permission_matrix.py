@@ -194,7 +194,7 @@ EXPECTED = {
             "action_open_customer_profitability": "nnyyyyy",
             "action_open_purchase_forecast": "yyyyyyy",
             # manager2: no score row in company 2, the button fails (reported).
-            "action_open_score_invoice_lines": "nnyyyyV",
+            "action_open_score_invoice_lines": "nnyyyyv",
         },
     ),
 }

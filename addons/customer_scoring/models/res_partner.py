@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .customer_score import LIFECYCLE_STAGES, PASSIVE_SIGNALS, VALUE_CLASSES
 
@@ -138,6 +139,15 @@ class ResPartner(models.Model):
     def action_open_score_invoice_lines(self):
         """Smart button: the journal items summed into this customer's revenue_12m."""
         self.ensure_one()
+        if not self.customer_score_id:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no score in %(company)s yet: the scoring has not run "
+                    "since it became a customer there.",
+                    customer=self.commercial_partner_id.display_name,
+                    company=self.env.company.name,
+                )
+            )
         return self.customer_score_id.action_open_invoice_lines()
 
     def action_open_purchase_forecast(self):
