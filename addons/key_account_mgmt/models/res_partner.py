@@ -118,13 +118,19 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
     abc_class_history_ids = fields.One2many(
-        "kam.abc.class.history", "partner_id", string="Class History", groups="base.group_user"
+        "kam.abc.class.history",
+        "partner_id",
+        string="Class History",
+        groups="key_account_mgmt.group_kam_user",
     )
     kam_class_proposal_ids = fields.One2many(
-        "kam.class.proposal", "partner_id", string="Class Proposals", groups="base.group_user"
+        "kam.class.proposal",
+        "partner_id",
+        string="Class Proposals",
+        groups="key_account_mgmt.group_kam_user",
     )
     kam_pending_proposal_count = fields.Integer(
-        compute="_compute_kam_pending_proposal_count", groups="base.group_user"
+        compute="_compute_kam_pending_proposal_count", groups="key_account_mgmt.group_kam_user"
     )
 
     # --- Relationship and evaluative value --------------------
@@ -167,7 +173,7 @@ class ResPartner(models.Model):
         "kam.key.account.history",
         "partner_id",
         string="Selection History",
-        groups="base.group_user",
+        groups="key_account_mgmt.group_kam_user",
     )
 
     # ===================================================================================

@@ -20,19 +20,24 @@ class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     kam_swot_item_ids = fields.One2many(
-        "kam.swot.item", "partner_id", string="SWOT", groups="base.group_user"
+        "kam.swot.item", "partner_id", string="SWOT", groups="key_account_mgmt.group_kam_user"
     )
     kam_swot_last_date = fields.Date(
-        string="SWOT Last Reviewed", compute="_compute_kam_swot", groups="base.group_user"
+        string="SWOT Last Reviewed",
+        compute="_compute_kam_swot",
+        groups="key_account_mgmt.group_kam_user",
     )
     kam_swot_overdue = fields.Boolean(
         string="SWOT Overdue",
         compute="_compute_kam_swot",
         search="_search_kam_swot_overdue",
-        groups="base.group_user",
+        groups="key_account_mgmt.group_kam_user",
     )
     kam_meeting_status_ids = fields.One2many(
-        "kam.meeting.status", "partner_id", string="Meeting Status", groups="base.group_user"
+        "kam.meeting.status",
+        "partner_id",
+        string="Meeting Status",
+        groups="key_account_mgmt.group_kam_user",
     )
     kam_meetings_behind = fields.Boolean(
         string="Behind Meeting Targets",
@@ -41,13 +46,16 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
     kam_account_plan_ids = fields.One2many(
-        "kam.account.plan", "partner_id", string="Account Plans", groups="base.group_user"
+        "kam.account.plan",
+        "partner_id",
+        string="Account Plans",
+        groups="key_account_mgmt.group_kam_user",
     )
     kam_current_plan_id = fields.Many2one(
         "kam.account.plan",
         string="Current Account Plan",
         compute="_compute_kam_current_plan_id",
-        groups="base.group_user",
+        groups="key_account_mgmt.group_kam_user",
     )
     kam_overserved = fields.Boolean(
         string="Over-served",

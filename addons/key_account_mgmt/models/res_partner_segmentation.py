@@ -14,20 +14,23 @@ class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     kam_segmentation_ids = fields.One2many(
-        "kam.segmentation", "partner_id", string="Segmentations", groups="base.group_user"
+        "kam.segmentation",
+        "partner_id",
+        string="Segmentations",
+        groups="key_account_mgmt.group_kam_user",
     )
     kam_segmentation_id = fields.Many2one(
         "kam.segmentation",
         string="Segmentation",
         compute="_compute_kam_segmentation",
-        groups="base.group_user",
+        groups="key_account_mgmt.group_kam_user",
     )
     kam_decision = fields.Selection(
         DECISIONS,
         string="Segmentation Decision",
         compute="_compute_kam_segmentation",
         search="_search_kam_decision",
-        groups="base.group_user",
+        groups="key_account_mgmt.group_kam_user",
         help="Develop, keep as is or withdraw: the decision confirmed in the customer's "
         "segmentation in the current company.",
     )
@@ -36,7 +39,7 @@ class ResPartner(models.Model):
         string="Proposed Decision",
         compute="_compute_kam_segmentation",
         search="_search_kam_decision_proposed",
-        groups="base.group_user",
+        groups="key_account_mgmt.group_kam_user",
         help="The decision the segmentation's ratings propose in the current company.",
     )
 
