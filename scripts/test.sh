@@ -19,7 +19,9 @@ log "Running tests on database $DB"
 set +e
 # The browser tours (test_tour_*.py) need Odoo's HTTP server: Odoo's own runner runs them below.
 pytest_log="$(mktemp /tmp/kam_pytest.XXXXXX.log)"
+# The fault tests (tests/faults) run in their own stage below, without --odoo-database.
 pytest --odoo-config="$ODOO_CONF" --odoo-database="$DB" --ignore-glob='*/test_tour_*.py' \
+    --ignore=tests/faults \
     addons/key_account_mgmt/tests addons/customer_scoring/tests tests "$@" | tee "$pytest_log"
 rc=${PIPESTATUS[0]}
 set -e
@@ -30,6 +32,26 @@ elif [ "$rc" -ne 0 ]; then
 fi
 
 model_tests=$(sed -nE 's/.*=+ ([0-9]+) passed.*/\1/p' "$pytest_log" | tail -1)
+
+# Fault stage: the scoring, the class recompute and the KPI snapshots run by the scheduler
+# in real second processes, killed (SIGKILL) in the middle of a transaction and restarted,
+# and runs started twice at once; on copies of $DB (no connection to it remains now).
+log "Running the fault tests (kill and resume, concurrent runs) on copies of $DB"
+fault_start=$(date +%s)
+set +e
+fault_log="$(mktemp /tmp/kam_faults.XXXXXX.log)"
+KAM_FAULT_TEMPLATE="$DB" pytest tests/faults -q | tee "$fault_log"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -eq 5 ]; then
+    die "pytest collected no fault tests (exit 5): that is a failure, not a pass."
+elif [ "$rc" -ne 0 ]; then
+    die "fault tests failed (pytest exit $rc)"
+fi
+fault_tests=$(sed -nE 's/^(.* )?([0-9]+) passed.*/\2/p' "$fault_log" | tail -1)
+faults=$(sed -nE 's/^faults injected: ([0-9]+).*/\1/p' "$fault_log" | tail -1)
+[ -n "$faults" ] && [ "$faults" -gt 0 ] || die "fault tests injected no fault"
+log "Fault tests: ${fault_tests:-?} passed, $faults faults injected, $(( $(date +%s) - fault_start )) s"
 
 # Second stage: the stock bridge's tests on a database with Inventory (stock).
 STOCK_DB="${KAM_TEST_STOCK_DB:-kam_test_stock}"
@@ -59,4 +81,4 @@ log "ruff format --check"
 ruff format --check addons tests scripts
 # OCA conformance: installs the pinned linters when missing, fails on any finding.
 bash "$ROOT/scripts/lint_oca.sh"
-log "All tests and checks passed in $(( $(date +%s) - start )) s: ${model_tests:-?} model tests, ${stock_tests:-?} stock bridge tests, browser tours $tours, ruff and OCA linters clean"
+log "All tests and checks passed in $(( $(date +%s) - start )) s: ${model_tests:-?} model tests, ${fault_tests:-?} fault tests ($faults faults injected), ${stock_tests:-?} stock bridge tests, browser tours $tours, ruff and OCA linters clean"

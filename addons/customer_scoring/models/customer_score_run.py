@@ -9,6 +9,8 @@ import logging
 import time
 import uuid
 
+from psycopg2.extensions import TransactionRollbackError
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
@@ -33,7 +35,9 @@ class CustomerScoreRun(models.Model):
 
     Written when the company's rows are computed (button or scheduled action, in the
     same transaction as the rows): the scheduled action skips the companies done today,
-    so a run stopped halfway resumes with the companies not done yet."""
+    so a run stopped halfway resumes with the companies not done yet. A company whose
+    run raised is "failed" with the error (its rows as before the run): the scheduled
+    action moves on and runs it again tomorrow, the button runs it again at once."""
 
     _name = "customer.score.run"
     _description = "Customer Scoring Run"
@@ -43,8 +47,11 @@ class CustomerScoreRun(models.Model):
     date = fields.Date(string="As of", required=True, index=True)
     run_key = fields.Char(required=True, readonly=True)
     state = fields.Selection(
-        [("running", "Running"), ("done", "Done")], default="running", required=True
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        default="running",
+        required=True,
     )
+    message = fields.Text(readonly=True, help="The error of a failed run.")
     done_count = fields.Integer(help="Customers scored.")
     total_count = fields.Integer(help="Customers of the company when the run started.")
     date_done = fields.Datetime()
@@ -112,12 +119,33 @@ class CustomerScoreRunner(models.AbstractModel):
         the whole set of customers is recomputed either way, so the ids are not used."""
         self._check_scoring_access()
         rows = self.compute_scores()
+        message = self.env._("%(count)s customer scores recomputed.", count=len(rows))
+        failed = (
+            self.env["customer.score.run"]
+            .sudo()
+            .search(
+                [
+                    ("date", "=", fields.Date.context_today(self)),
+                    ("state", "=", "failed"),
+                    ("company_id", "in", self.env.companies.ids),
+                ]
+            )
+        )
+        if failed:
+            message = self.env._(
+                "%(done)s The scoring of %(companies)s failed, their scores are unchanged: "
+                "%(errors)s",
+                done=message,
+                companies=", ".join(failed.company_id.mapped("name")),
+                errors="; ".join("%s: %s" % (run.company_id.name, run.message) for run in failed),
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
-                "message": self.env._("%(count)s customer scores recomputed.", count=len(rows)),
+                "type": "warning" if failed else "success",
+                "sticky": bool(failed),
+                "message": message,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
@@ -150,8 +178,8 @@ class CustomerScoreRunner(models.AbstractModel):
         if only_marked or partners is not None:
             partner_ids = partners.commercial_partner_id.ids if partners is not None else None
             return self._run_partial(companies, date, partner_ids, only_marked, batch_size)
-        self._run_companies(companies, date, batch_size)
-        return self.search([("company_id", "in", companies.ids)])
+        failed = self._run_companies(companies, date, batch_size)
+        return self.search([("company_id", "in", (companies - failed).ids)])
 
     # ------------------------------------------------------------------
     # Full run: the button (every company at once) and the scheduled action (one
@@ -159,24 +187,53 @@ class CustomerScoreRunner(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _run_companies(self, companies, date, batch_size, pending=0):
-        """The full run of ``companies`` as of ``date``, in this transaction.
+        """The full run of ``companies`` as of ``date``, in this transaction; returns the
+        companies whose run failed.
 
         Each company: every customer's row in one set-based pass (``_compute_company``,
-        archived customers' rows dropped); then the class recomputation of all of them in
-        one go (a partner's classes of every company written in one UPDATE), and a done
-        ``customer.score.run`` per company. ``pending``: companies left for later calls
-        (scheduled action), reported as remaining in the progress."""
+        archived customers' rows dropped), in a savepoint: a company whose data makes
+        the run raise keeps its rows as they were, gets a failed ``customer.score.run``
+        with the error, and the others go on. Then the class recomputation of the others
+        in one go (a partner's classes of every company written in one UPDATE), and a
+        done ``customer.score.run`` per company. ``pending``: companies left for later
+        calls (scheduled action), reported as remaining in the progress."""
         counts = {}
+        failed = self.env["res.company"]
         for index, company in enumerate(companies, 1):
-            counts[company] = self._compute_company(company, date, batch_size)
+            try:
+                with self.env.cr.savepoint():
+                    counts[company] = self._compute_company(company, date, batch_size)
+            except TransactionRollbackError:
+                # A concurrent update or deadlock is no fault of the company's data: the
+                # whole transaction is retried.
+                raise
+            except Exception as error:  # noqa: BLE001 - any error of one company's data
+                _logger.exception("Customer scoring of %s failed", company.name)
+                self.env.invalidate_all()
+                self._record_failure(company, date, error)
+                failed |= company
             self.env["ir.cron"]._notify_progress(
                 done=index, remaining=len(companies) - index + pending
             )
-        self._reclassify(companies)
-        self._record_runs(date, counts)
-        self.env.invalidate_all()
-        for engine in AFTER_FULL_RUN:
-            self.env[engine].sudo()._after_full_scoring_run(companies, date)
+        done = companies - failed
+        if done:
+            self._reclassify(done)
+            self._record_runs(date, counts)
+            self.env.invalidate_all()
+            for engine in AFTER_FULL_RUN:
+                self.env[engine].sudo()._after_full_scoring_run(done, date)
+        return failed
+
+    @api.model
+    def _record_failure(self, company, date, error):
+        """Mark the run of ``company`` for ``date`` failed with ``error``."""
+        Run = self.env["customer.score.run"].sudo()
+        run = Run.search([("date", "=", date), ("company_id", "=", company.id)])
+        values = {"state": "failed", "message": str(error) or repr(error), "date_done": False}
+        if run:
+            run.write(values)
+        else:
+            Run.create(dict(values, company_id=company.id, date=date, run_key=uuid.uuid4().hex))
 
     @api.model
     def _record_runs(self, date, counts):
@@ -186,7 +243,13 @@ class CustomerScoreRunner(models.AbstractModel):
         existing = {run.company_id.id: run for run in runs}
         now = fields.Datetime.now()
         for company, count in counts.items():
-            values = {"state": "done", "done_count": count, "total_count": count, "date_done": now}
+            values = {
+                "state": "done",
+                "done_count": count,
+                "total_count": count,
+                "date_done": now,
+                "message": False,
+            }
             if company.id in existing:
                 existing[company.id].write(values)
             else:
@@ -448,15 +511,21 @@ UPDATE customer_score_final f
         The same run as the button (``_run_companies``), one company per transaction: the
         scheduler commits after each call and calls again at once while companies remain
         (``ir.cron._notify_progress``). A worker stopped halfway leaves the companies
-        done so far done; the company in progress rolled back and is simply run again."""
+        done so far done; the company in progress rolled back and is simply run again.
+        A company whose run failed today is not tried again before tomorrow (or the
+        button): the run goes on with the others and its last call logs which failed."""
         scorer = self.sudo()
         scorer._start_run()
         today = fields.Date.context_today(scorer)
         companies = self.env["res.company"].sudo().search([])
-        done = scorer.env["customer.score.run"].search(
-            [("date", "=", today), ("state", "=", "done"), ("company_id", "in", companies.ids)]
+        runs = scorer.env["customer.score.run"].search(
+            [
+                ("date", "=", today),
+                ("state", "in", ("done", "failed")),
+                ("company_id", "in", companies.ids),
+            ]
         )
-        todo = companies - done.company_id
+        todo = companies - runs.company_id
         if not todo:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return 0
@@ -471,6 +540,21 @@ UPDATE customer_score_final f
         scorer.with_company(company)._run_companies(
             company, today, batch_size or scorer._get_batch_size(), pending=len(todo) - 1
         )
+        if len(todo) == 1:
+            failed = scorer.env["customer.score.run"].search(
+                [
+                    ("date", "=", today),
+                    ("state", "=", "failed"),
+                    ("company_id", "in", companies.ids),
+                ]
+            )
+            if failed:
+                _logger.error(
+                    "Scheduled customer scoring as of %s done except for %s: their runs "
+                    "failed (the error is on each run and above in this log)",
+                    today,
+                    ", ".join(failed.company_id.mapped("name")),
+                )
         return len(todo) - 1
 
     @api.model

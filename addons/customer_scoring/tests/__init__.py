@@ -1,6 +1,7 @@
 from . import test_install
 from . import test_figures
 from . import test_run
+from . import test_run_failures
 from . import test_security
 from . import test_kpi
 from . import test_score_rules
