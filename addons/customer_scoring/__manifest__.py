@@ -27,6 +27,7 @@
         "views/kam_account_plan_goal_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_score_activity_views.xml",
+        "views/customer_score_run_views.xml",
         "views/customer_scoring_menus.xml",
         "views/kam_health_views.xml",
         "views/kam_director_overview_views.xml",

@@ -90,6 +90,17 @@ class TestRunFailures(ScoringCommon):
         )
         failed = runs.filtered(lambda run: run.state == "failed")
         self.assertIn("year -475 is out of range", failed.message)
+        # The manager finds it in Customer Scoring > Scoring Runs, under "Failed".
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_scoring.action_customer_score_run"
+        )
+        Run = self.env["customer.score.run"].with_user(self.manager)
+        self.assertIn("message", Run.get_views([(False, "list")])["models"][Run._name]["fields"])
+        listed = Run.with_context(allowed_company_ids=self.companies.ids).search_read(
+            [("state", "=", "failed")], ["company_id", "message"]
+        )
+        self.assertEqual(action["res_model"], Run._name)
+        self.assertEqual([row["company_id"][0] for row in listed], [self.second.id])
         # The setting repaired, the next press scores it and clears the failure.
         self.env.cr.execute(
             "UPDATE res_company SET score_lost_months = 18 WHERE id = %s", [self.second.id]
