@@ -256,7 +256,7 @@ SELECT m.partner_id, m.rev12, m.rev_prev, m.cost12, m.inv12, m.ref12, m.first_da
             invoice=CUSTOMER_INVOICE,
             refund=CUSTOMER_REFUND,
             posted=POSTED,
-            exchange_journal=company.currency_exchange_journal_id.id,
+            exchange_journal=company.currency_exchange_journal_id.id or None,
             partner_filter=partner_filter,
             is_start=is_start_sql(SQL("date"), SQL("date - gap"), company.score_return_pause_days),
             activity=activity.activity_counts_sql(company, windows["date"], windows["start_12m"]),
