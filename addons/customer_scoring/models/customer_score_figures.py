@@ -226,9 +226,13 @@ late AS (
       JOIN account_account acc ON acc.id = aml.account_id
       JOIN res_partner p ON p.id = aml.partner_id
       LEFT JOIN LATERAL (
+          -- Paid when the customer paid: an exchange difference booked later (dated by
+          -- its journal, e.g. at the end of the month) is not a payment.
           SELECT MAX(apr.max_date) AS paid_date
             FROM account_partial_reconcile apr
+            JOIN account_move_line cl ON cl.id = apr.credit_move_id
            WHERE apr.debit_move_id = aml.id
+             AND cl.journal_id IS DISTINCT FROM %(exchange_journal)s
       ) pay ON aml.reconciled
      WHERE aml.company_id = %(company)s
        AND aml.parent_state = %(posted)s
@@ -252,6 +256,7 @@ SELECT m.partner_id, m.rev12, m.rev_prev, m.cost12, m.inv12, m.ref12, m.first_da
             invoice=CUSTOMER_INVOICE,
             refund=CUSTOMER_REFUND,
             posted=POSTED,
+            exchange_journal=company.currency_exchange_journal_id.id or None,
             partner_filter=partner_filter,
             is_start=is_start_sql(SQL("date"), SQL("date - gap"), company.score_return_pause_days),
             activity=activity.activity_counts_sql(company, windows["date"], windows["start_12m"]),

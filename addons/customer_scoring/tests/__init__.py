@@ -35,3 +35,5 @@ from . import test_activity_class
 from . import test_regularity
 from . import test_account_analysis_figures
 from . import test_tour_portal_access
+from . import test_money_oracle
+from . import test_money_limits
