@@ -33,3 +33,4 @@ from . import test_customer_starts
 from . import test_activity_class
 from . import test_regularity
 from . import test_account_analysis_figures
+from . import test_bad_input_properties
