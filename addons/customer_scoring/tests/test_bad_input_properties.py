@@ -133,6 +133,13 @@ class TestScoringBadInputProperties(BadInputMixin, ScoringCommon):
             {"score_abc_fine_tiers": False, **SCORING_HEALTH_DEFAULTS}
             | dict(zip(WEIGHT_FIELDS, (30, 10, 15, 15, 10, 10, 10), strict=True))
         )
+        cls.admin = new_test_user(
+            cls.env,
+            login="cs_bad_input_admin",
+            groups="base.group_system,sales_team.group_sale_manager",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
         cls.manager = new_test_user(
             cls.env,
             login="cs_bad_input_manager",
@@ -174,7 +181,9 @@ class TestScoringBadInputProperties(BadInputMixin, ScoringCommon):
             state = {}
 
             def save():
-                state["settings"] = self.env["res.config.settings"].create(dict(vals))
+                state["settings"] = (
+                    self.env["res.config.settings"].with_user(self.admin).create(dict(vals))
+                )
 
             self._check_company_settings(
                 "admin settings page", [save, lambda: state["settings"].execute()], vals

@@ -8,6 +8,7 @@ leaves the database as it was. Any other exception (a psycopg2 error, ValueError
 OverflowError, ...) is a server error and fails the property.
 """
 
+import contextlib
 import logging
 import math
 import re
@@ -209,28 +210,25 @@ class BadInputMixin:
         steps = steps if isinstance(steps, (list, tuple)) else [steps]
         before = [db_values(env, records, fnames) for records, fnames in watched]
         refused = None
-        try:
-            with env.cr.savepoint():
-                for step in steps:
-                    try:
-                        with env.cr.savepoint():
-                            step()
-                    except (ValidationError, UserError) as error:
-                        refused = error
-                        break
-                if refused is None:
+        with contextlib.suppress(_Undo), env.cr.savepoint():
+            for step in steps:
+                try:
+                    with env.cr.savepoint():
+                        step()
+                except (ValidationError, UserError) as error:
+                    refused = error
+                    break
+            if refused is None:
+                env.flush_all()
+                env.invalidate_all()
+                self._check_stored(stored() if callable(stored) else stored or ())
+                if consumer:
+                    consumer()
                     env.flush_all()
-                    env.invalidate_all()
-                    self._check_stored(stored() if callable(stored) else stored or ())
-                    if consumer:
-                        consumer()
-                        env.flush_all()
-                else:
-                    after = [db_values(env, records, fnames) for records, fnames in watched]
-                    self.assertEqual(after, before, f"a refused save wrote: {vals!r}")
-                raise _Undo
-        except _Undo:
-            pass
+            else:
+                after = [db_values(env, records, fnames) for records, fnames in watched]
+                self.assertEqual(after, before, f"a refused save wrote: {vals!r}")
+            raise _Undo
         if refused is not None:
             message = refused.args[0]
             self.assertTrue(

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..models.res_company import KAM_SETTINGS_FIELDS
 from ..models.res_company_health import HEALTH_WEIGHT_FIELDS
@@ -28,7 +28,7 @@ from .bad_input import (
     value_dicts,
     weight_dicts,
 )
-from .common import KamCase
+from .common import MANAGER_GROUPS, KamCase
 
 SETTINGS_NUMBERS = tuple(
     name
@@ -117,6 +117,13 @@ class TestKamBadInputProperties(BadInputMixin, KamCase):
             company[name]
             for name in company._kam_health_weight_fields().values()
             if name not in HEALTH_FIELDS
+        )
+        cls.admin = new_test_user(
+            cls.env,
+            login="kam_bad_input_admin",
+            groups=f"base.group_system,{MANAGER_GROUPS}",
+            company_id=company.id,
+            company_ids=[(6, 0, company.ids)],
         )
         cls.customer = cls._customer(
             "Syöte Oy",
@@ -207,7 +214,10 @@ class TestKamBadInputProperties(BadInputMixin, KamCase):
         """Odoo's Settings page: thresholds, key-account criteria, over-served limits and
         the health weights, saved (one request) then executed (another)."""
         self._check_settings(
-            "admin settings page", self.env["res.config.settings"], "execute", health=True
+            "admin settings page",
+            self.env["res.config.settings"].with_user(self.admin),
+            "execute",
+            health=True,
         )
 
     def test_manager_settings_screen(self):
