@@ -25,6 +25,11 @@ def is_typable(field, value):
     return math.isfinite(value) and abs(value) <= FLOAT_MAX
 
 
+def _typed(field):
+    """Whether a user types the field (the engines write the read-only and computed ones)."""
+    return not field.readonly and not (field.compute and not field.inverse and not field.related)
+
+
 def format_typed(env, field, value):
     """The typed number as the user reads it (NaN and infinities as Python writes them)."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -42,7 +47,7 @@ def check_typed_numbers(model, vals_list, modules):
     for vals in vals_list:
         for name, value in vals.items():
             field = model._fields.get(name)
-            if field is None or field.type not in NUMBER_TYPES:
+            if field is None or field.type not in NUMBER_TYPES or not _typed(field):
                 continue
             if not set(field._modules or ()) & modules or is_typable(field, value):
                 continue
