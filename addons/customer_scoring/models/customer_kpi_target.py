@@ -17,6 +17,7 @@ class CustomerKpiTarget(models.Model):
     """Monthly target for a sales team or a salesperson, beside the actual figures."""
 
     _name = "customer.kpi.target"
+    _inherit = "kam.number.input.mixin"
     _description = "Monthly KPI Target"
     _order = "month desc, team_id, user_id"
     _check_company_auto = True

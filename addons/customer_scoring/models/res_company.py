@@ -18,6 +18,16 @@ ABC_SHARE_FIELDS = (
     "score_abc_aaa_share",
     "score_abc_aa_share",
 )
+# setting: (lowest value, whether the value must be above it, highest value or None)
+THRESHOLD_LIMITS = {
+    "score_passive_gap_factor": (0, True, None),
+    "score_passive_min_days": (0, False, None),
+    "score_lost_months": (0, True, None),
+    "score_new_months": (0, True, None),
+    "score_concentration_threshold": (0, True, 100),
+    "score_clv_horizon_years": (0, True, None),
+    "score_clv_discount_rate": (0, False, None),
+}
 
 
 class ResCompany(models.Model):
@@ -101,6 +111,14 @@ class ResCompany(models.Model):
             value=formatLang(self.env, self[name] * 100, digits=1),
         )
 
+    def _score_setting_text(self, name):
+        """'"Lost after (months)" (0)': a setting and its value as the user typed it."""
+        return self.env._(
+            "“%(field)s” (%(value)s)",
+            field=self._kam_field_label(name),
+            value=self._kam_format_setting(name),
+        )
+
     def _score_share_text(self, name):
         """'"Class A up to cumulative share (%)" (96.0 %)': a share as the user typed it."""
         return self.env._(
@@ -165,35 +183,35 @@ class ResCompany(models.Model):
                     )
                 )
 
-    @api.constrains(
-        "score_passive_gap_factor",
-        "score_passive_min_days",
-        "score_lost_months",
-        "score_new_months",
-        "score_concentration_threshold",
-        "score_clv_horizon_years",
-        "score_clv_discount_rate",
-    )
+    @api.constrains(*THRESHOLD_LIMITS)
     def _check_score_thresholds(self):
         for company in self:
-            if (
-                company.score_passive_gap_factor <= 0
-                or company.score_passive_min_days < 0
-                or company.score_lost_months <= 0
-                or company.score_new_months <= 0
-            ):
-                raise ValidationError(self.env._("Lifecycle thresholds must be positive numbers."))
-            if not 0 < company.score_concentration_threshold <= 100:
-                raise ValidationError(
-                    self.env._("The concentration threshold must be between 0 and 100 %.")
-                )
-            if company.score_clv_horizon_years <= 0 or company.score_clv_discount_rate < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The CLV horizon must be at least one year and the discount rate "
-                        "cannot be negative."
+            for name, (low, strict, high) in THRESHOLD_LIMITS.items():
+                value = company[name]
+                if (value > low if strict else value >= low) and (high is None or value <= high):
+                    continue
+                if high is not None:
+                    message = self.env._(
+                        "%(setting)s of %(company)s must be above %(low)s and at most %(high)s.",
+                        setting=company._score_setting_text(name),
+                        company=company.name,
+                        low=low,
+                        high=high,
                     )
-                )
+                elif strict:
+                    message = self.env._(
+                        "%(setting)s of %(company)s must be above %(low)s.",
+                        setting=company._score_setting_text(name),
+                        company=company.name,
+                        low=low,
+                    )
+                else:
+                    message = self.env._(
+                        "%(setting)s of %(company)s cannot be negative.",
+                        setting=company._score_setting_text(name),
+                        company=company.name,
+                    )
+                raise ValidationError(message)
 
     @api.constrains("score_passive_p_alive", "score_passive_min_purchases", "score_decline_share")
     def _check_score_early_signals(self):

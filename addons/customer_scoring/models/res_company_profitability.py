@@ -62,8 +62,9 @@ class ResCompany(models.Model):
             if company.profit_late_days < 0:
                 raise ValidationError(
                     self.env._(
-                        "The late-payment signal of %(company)s cannot be negative "
-                        "(%(value)s days): enter 0 to flag any average delay.",
+                        "“%(field)s” of %(company)s cannot be negative (%(value)s days): "
+                        "enter 0 to flag any average delay.",
+                        field=company._kam_field_label("profit_late_days"),
                         company=company.name,
                         value=company.profit_late_days,
                     )
@@ -71,8 +72,9 @@ class ResCompany(models.Model):
             if not 0 <= company.profit_credit_note_share <= 100:
                 raise ValidationError(
                     self.env._(
-                        "The credit-note signal of %(company)s must be between 0 and "
-                        "100 %% (now %(value)s %%).",
+                        "“%(field)s” of %(company)s must be between 0 and 100 %% (now "
+                        "%(value)s %%).",
+                        field=company._kam_field_label("profit_credit_note_share"),
                         company=company.name,
                         value=company.profit_credit_note_share,
                     )

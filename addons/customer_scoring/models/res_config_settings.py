@@ -74,31 +74,21 @@ class ResConfigSettings(models.TransientModel):
     _name = "res.config.settings"
     _inherit = ["res.config.settings", "customer.scoring.settings.fields"]
 
-    score_weight_revenue = fields.Integer()
-    score_weight_growth = fields.Integer()
-    score_weight_margin = fields.Integer()
-    score_weight_frequency = fields.Integer()
-    score_weight_recency = fields.Integer()
-    score_weight_payment = fields.Integer()
-    score_weight_evaluative = fields.Integer()
+    score_weight_revenue = fields.Integer(related="company_id.score_weight_revenue", readonly=False)
+    score_weight_growth = fields.Integer(related="company_id.score_weight_growth", readonly=False)
+    score_weight_margin = fields.Integer(related="company_id.score_weight_margin", readonly=False)
+    score_weight_frequency = fields.Integer(
+        related="company_id.score_weight_frequency", readonly=False
+    )
+    score_weight_recency = fields.Integer(related="company_id.score_weight_recency", readonly=False)
+    score_weight_payment = fields.Integer(related="company_id.score_weight_payment", readonly=False)
+    score_weight_evaluative = fields.Integer(
+        related="company_id.score_weight_evaluative", readonly=False
+    )
     score_abc_source = fields.Selection(related="company_id.score_abc_source", readonly=False)
 
+    # The weights are written with the other settings when the page is saved, in one write
+    # (the "sum is 100" check sees the new set). Written later by set_values, a refused
+    # set of weights would leave the settings saved before it written.
     def _kam_company_settings_fields(self):
-        return (*super()._kam_company_settings_fields(), *ABC_SHARE_FIELDS)
-
-    # Weights are plain fields read from / written to the company in one go: written one by
-    # one (as related fields are), the "sum is 100" check would see half-updated sets.
-    @api.model
-    def get_values(self):
-        res = super().get_values()
-        company = self.env.company
-        res.update({name: company[name] for name in WEIGHT_FIELDS})
-        return res
-
-    def set_values(self):
-        res = super().set_values()
-        # Written together so the "sum is 100" check sees the new set, not a half-updated one.
-        values = {name: self[name] for name in WEIGHT_FIELDS}
-        if any(self.company_id[name] != value for name, value in values.items()):
-            self.company_id.write(values)
-        return res
+        return (*super()._kam_company_settings_fields(), *ABC_SHARE_FIELDS, *WEIGHT_FIELDS)

@@ -1,3 +1,4 @@
+from . import kam_number_input
 from . import kam_activity
 from . import kam_stakeholder_group
 from . import res_company

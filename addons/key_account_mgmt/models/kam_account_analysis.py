@@ -48,7 +48,7 @@ THREAD_PREFIXES = ("message_", "activity_")
 class KamAccountAnalysis(models.Model):
     _name = "kam.account.analysis"
     _description = "Key Account Analysis"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "kam.number.input.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 

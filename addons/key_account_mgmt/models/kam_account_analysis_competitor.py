@@ -5,6 +5,7 @@ from odoo import api, fields, models
 
 class KamAccountAnalysisCompetitor(models.Model):
     _name = "kam.account.analysis.competitor"
+    _inherit = "kam.number.input.mixin"
     _description = "Competitor in a Key Account Analysis"
     _order = "share desc, id"
     _check_company_auto = True

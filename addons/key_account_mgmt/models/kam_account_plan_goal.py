@@ -13,6 +13,7 @@ LIVE_AGGREGATES = {"current_value:sum", "progress:avg"}
 
 class KamAccountPlanGoal(models.Model):
     _name = "kam.account.plan.goal"
+    _inherit = "kam.number.input.mixin"
     _description = "Account Plan Goal"
     _order = "plan_id, deadline, id"
     _check_company_auto = True

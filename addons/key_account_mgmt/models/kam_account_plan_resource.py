@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 class KamAccountPlanResource(models.Model):
     _name = "kam.account.plan.resource"
+    _inherit = "kam.number.input.mixin"
     _description = "Account Plan Resource Allocation"
     _order = "plan_id, id"
     _check_company_auto = True
@@ -18,4 +19,10 @@ class KamAccountPlanResource(models.Model):
     def _check_hours(self):
         for line in self:
             if line.hours_per_month < 0:
-                raise ValidationError(self.env._("Hours per month cannot be negative."))
+                raise ValidationError(
+                    self.env._(
+                        "“%(field)s” cannot be negative (%(value)s).",
+                        field=self._fields["hours_per_month"]._description_string(self.env),
+                        value=line.hours_per_month,
+                    )
+                )

@@ -38,6 +38,7 @@ MAX_YEAR = 2100
 
 class KamClassMovementGoal(models.Model):
     _name = "kam.class.movement.goal"
+    _inherit = "kam.number.input.mixin"
     _description = "Class Movement Goal"
     _order = "year desc, company_id, salesperson_id asc nulls first, id"
     _check_company_auto = True
@@ -134,7 +135,7 @@ class KamClassMovementGoal(models.Model):
                     )
                 )
             negative = [
-                goal._fields[fname]._description_string(self.env)
+                f"{goal._fields[fname]._description_string(self.env)} ({goal[fname]})"
                 for fname in (*(f"goal_{kind}" for kind in KINDS), "a_kept_volume")
                 if goal[fname] < 0
             ]

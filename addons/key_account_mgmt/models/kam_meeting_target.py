@@ -6,6 +6,7 @@ from .res_partner import ABC_CLASSES
 
 class KamMeetingTarget(models.Model):
     _name = "kam.meeting.target"
+    _inherit = "kam.number.input.mixin"
     _description = "Meeting Frequency Target"
     _order = "company_id, abc_class, stakeholder_group_id"
 
@@ -36,13 +37,24 @@ class KamMeetingTarget(models.Model):
     @api.constrains("meetings_per_year", "as_needed")
     def _check_meetings_per_year(self):
         for target in self:
+            label = self._fields["meetings_per_year"]._description_string(self.env)
             if target.meetings_per_year < 0:
-                raise ValidationError(self.env._("Meetings per year cannot be negative."))
+                raise ValidationError(
+                    self.env._(
+                        "“%(field)s” cannot be negative (%(value)s), class %(cls)s, %(group)s.",
+                        field=label,
+                        value=target.meetings_per_year,
+                        cls=target.abc_class,
+                        group=target.stakeholder_group_id.name,
+                    )
+                )
             if not target.as_needed and not target.meetings_per_year:
                 raise ValidationError(
                     self.env._(
-                        "Give a number of meetings per year, or tick 'As Needed' "
-                        "(class %(cls)s, %(group)s).",
+                        "“%(field)s” is %(value)s: give a number of meetings, or tick "
+                        "'As Needed' (class %(cls)s, %(group)s).",
+                        field=label,
+                        value=target.meetings_per_year,
                         cls=target.abc_class,
                         group=target.stakeholder_group_id.name,
                     )

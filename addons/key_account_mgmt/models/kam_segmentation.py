@@ -38,6 +38,7 @@ PROPOSAL_HELP = (
 
 class KamSegmentation(models.Model):
     _name = "kam.segmentation"
+    _inherit = "kam.number.input.mixin"
     _description = "Customer Segmentation"
     _order = "partner_id, company_id"
     _rec_name = "partner_id"

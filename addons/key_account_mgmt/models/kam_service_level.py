@@ -49,6 +49,7 @@ SHARE_FIELDS = ("field_sales_share", "telesales_share")
 
 class KamServiceLevel(models.Model):
     _name = "kam.service.level"
+    _inherit = "kam.number.input.mixin"
     _description = "Service Level per Customer Class"
     _order = "company_id, abc_class"
     _rec_name = "abc_class"
@@ -121,8 +122,9 @@ class KamServiceLevel(models.Model):
             if level.visits_per_year < 0:
                 raise ValidationError(
                     self.env._(
-                        "Field visits per year of class %(cls)s in %(company)s cannot be "
-                        "negative (%(value)s): enter 0 for no visits.",
+                        "%(field)s of class %(cls)s in %(company)s cannot be negative "
+                        "(%(value)s): enter 0 for no visits.",
+                        field=self._fields["visits_per_year"]._description_string(self.env),
                         cls=level.abc_class,
                         company=level.company_id.name,
                         value=level.visits_per_year,

@@ -15,6 +15,7 @@ SWOT_VALID_MONTHS = 12
 
 class KamSwotItem(models.Model):
     _name = "kam.swot.item"
+    _inherit = "kam.number.input.mixin"
     _description = "Key Account SWOT Item"
     _order = "partner_id, swot_type, impact desc, id"
     _rec_name = "description"
@@ -56,7 +57,11 @@ class KamSwotItem(models.Model):
         for item in self:
             if not 1 <= item.impact <= 5:
                 raise ValidationError(
-                    self.env._("The impact must be between 1 and 5, not %(v)s.", v=item.impact)
+                    self.env._(
+                        "“%(field)s” must be between 1 and 5, not %(value)s.",
+                        field=self._fields["impact"]._description_string(self.env),
+                        value=item.impact,
+                    )
                 )
 
     @api.model

@@ -22,20 +22,24 @@ THRESHOLD_PAIRS = [
 ]
 THRESHOLD_FIELDS = tuple(fname for pair in THRESHOLD_PAIRS for fname in pair)
 
+OVERSERVED_FIELDS = (
+    "kam_overserved_meeting_factor",
+    "kam_overserved_hours_b",
+    "kam_overserved_hours_c",
+)
 # The company fields of the key account settings, written together when saved.
 KAM_SETTINGS_FIELDS = (
     *THRESHOLD_FIELDS,
     "kam_class_rule_mode",
     "kam_class_approver_id",
     "kam_key_account_min_criteria",
-    "kam_overserved_meeting_factor",
-    "kam_overserved_hours_b",
-    "kam_overserved_hours_c",
+    *OVERSERVED_FIELDS,
 )
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "kam.number.input.mixin"]
 
     kam_a_min_turnover = fields.Monetary(
         string="Class A: turnover above",
@@ -159,37 +163,29 @@ class ResCompany(models.Model):
                     )
                 )
 
-    @api.constrains(
-        "kam_key_account_min_criteria",
-        "kam_overserved_meeting_factor",
-        "kam_overserved_hours_b",
-        "kam_overserved_hours_c",
-    )
+    @api.constrains("kam_key_account_min_criteria", *OVERSERVED_FIELDS)
     def _check_kam_followup_settings(self):
         for company in self:
             if not 1 <= company.kam_key_account_min_criteria <= 3:
                 raise ValidationError(
                     self.env._(
-                        "Key account criteria that must hold: give 1, 2 or 3 "
-                        "(company %(company)s).",
+                        "“%(field)s” of %(company)s must be 1, 2 or 3, not %(value)s.",
+                        field=company._kam_field_label("kam_key_account_min_criteria"),
                         company=company.name,
+                        value=company._kam_format_setting("kam_key_account_min_criteria"),
                     )
                 )
-            if (
-                min(
-                    company.kam_overserved_meeting_factor,
-                    company.kam_overserved_hours_b,
-                    company.kam_overserved_hours_c,
-                )
-                < 0
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The over-served limits cannot be negative; use 0 to switch a rule off "
-                        "(company %(company)s).",
-                        company=company.name,
+            for fname in OVERSERVED_FIELDS:
+                if company[fname] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "“%(field)s” of %(company)s cannot be negative (%(value)s); use 0 "
+                            "to switch the rule off.",
+                            field=company._kam_field_label(fname),
+                            company=company.name,
+                            value=company._kam_format_setting(fname),
+                        )
                     )
-                )
 
     # res.company does not check its relations by itself (no _check_company_auto): the
     # class change approver must work in the company whose proposals he decides.

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.access import MANAGER_GROUP, is_manager
+from ..tools.numbers import check_typed_numbers
+from .kam_number_input import MODULES as NUMBER_MODULES
 from .res_company import KAM_SETTINGS_FIELDS
 
 
@@ -15,6 +17,7 @@ class KamCompanySettingsMixin(models.AbstractModel):
     """
 
     _name = "kam.company.settings.mixin"
+    _inherit = "kam.number.input.mixin"
     _description = "Company settings written together"
 
     def _kam_company_settings_fields(self):
@@ -44,6 +47,8 @@ class KamCompanySettingsMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Checked before the company's values are compared with them (which rounds them).
+        check_typed_numbers(self, vals_list, NUMBER_MODULES)
         pending = [self._kam_pop_company_settings(vals) for vals in vals_list]
         records = super().create(vals_list)
         for record, values in zip(records, pending, strict=True):
@@ -51,6 +56,7 @@ class KamCompanySettingsMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
+        check_typed_numbers(self, [vals], NUMBER_MODULES)
         vals = dict(vals)
         values = self._kam_pop_company_settings(vals)
         res = super().write(vals) if vals else True
@@ -180,6 +186,12 @@ class KamSettings(models.TransientModel):
 class ResConfigSettings(models.TransientModel):
     _name = "res.config.settings"
     _inherit = ["res.config.settings", "kam.company.settings.mixin", "kam.class.settings.fields"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Before Odoo's create compares (and so rounds) the typed values with the company's.
+        check_typed_numbers(self, vals_list, NUMBER_MODULES)
+        return super().create(vals_list)
 
     def _kam_company_settings_fields(self):
         return (*super()._kam_company_settings_fields(), *KAM_SETTINGS_FIELDS)

@@ -40,7 +40,8 @@ CRITERIA_FIELDS = ("customer_turnover", "kam_turnover_currency_id", "installer_c
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "kam.number.input.mixin"]
 
     customer_turnover = fields.Monetary(
         string="Customer's Own Turnover",
@@ -186,13 +187,16 @@ class ResPartner(models.Model):
     @api.constrains("customer_turnover", "installer_count")
     def _check_kam_size(self):
         for partner in self:
-            if (partner.customer_turnover or 0) < 0 or (partner.installer_count or 0) < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The turnover and the installer count of %(partner)s cannot be negative.",
-                        partner=partner.display_name,
+            for fname in ("customer_turnover", "installer_count"):
+                if (partner[fname] or 0) < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "“%(field)s” of %(partner)s cannot be negative (%(value)s).",
+                            field=self._fields[fname]._description_string(self.env),
+                            partner=partner.display_name,
+                            value=partner[fname],
+                        )
                     )
-                )
 
     # ===================================================================================
     # Computes

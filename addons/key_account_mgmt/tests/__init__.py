@@ -35,3 +35,4 @@ from . import test_tour_segmentation
 from . import test_account_analysis
 from . import test_tour_account_analysis
 from . import test_service_level_allocation
+from . import test_bad_input_properties

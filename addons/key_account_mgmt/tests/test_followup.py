@@ -385,5 +385,5 @@ class TestFinnishTranslation(KamCase):
         self.assertIn(("strategic", "Strateginen"), fields_info["kam_org_level"]["selection"])
 
     def test_error_message(self):
-        with self.assertRaisesRegex(ValidationError, "anna 1, 2 tai 3"):
+        with self.assertRaisesRegex(ValidationError, "on oltava 1, 2 tai 3, ei 5"):
             self.company.with_context(lang="fi_FI").kam_key_account_min_criteria = 5

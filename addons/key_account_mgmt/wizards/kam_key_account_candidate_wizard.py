@@ -6,6 +6,7 @@ CANDIDATE_LIMIT = 200
 
 class KamKeyAccountCandidateWizard(models.TransientModel):
     _name = "kam.key.account.candidate.wizard"
+    _inherit = "kam.number.input.mixin"
     _description = "Propose Key Account Candidates"
 
     company_id = fields.Many2one(
@@ -34,7 +35,13 @@ class KamKeyAccountCandidateWizard(models.TransientModel):
         """Fill the lines: new candidates, and key accounts that no longer qualify."""
         self.ensure_one()
         if not 1 <= self.min_criteria <= 3:
-            raise UserError(self.env._("Criteria that must hold: give 1, 2 or 3."))
+            raise UserError(
+                self.env._(
+                    "“%(field)s” must be 1, 2 or 3, not %(value)s.",
+                    field=self._fields["min_criteria"]._description_string(self.env),
+                    value=self.min_criteria,
+                )
+            )
         Partner = self.env["res.partner"].with_company(self.company_id)
         partners = Partner.search(
             self.env["kam.class.engine"]._kam_classifiable_domain(self.company_id)
