@@ -18,14 +18,15 @@ ABC_SHARE_FIELDS = (
     "score_abc_aaa_share",
     "score_abc_aa_share",
 )
-# setting: (lowest value, whether the value must be above it, highest value or None)
+# setting: (lowest value, whether the value must be above it, highest value or None). The
+# highest values keep the periods they set within a century, which dates can hold.
 THRESHOLD_LIMITS = {
-    "score_passive_gap_factor": (0, True, None),
-    "score_passive_min_days": (0, False, None),
-    "score_lost_months": (0, True, None),
-    "score_new_months": (0, True, None),
+    "score_passive_gap_factor": (0, True, 100),
+    "score_passive_min_days": (0, False, 36500),
+    "score_lost_months": (0, True, 1200),
+    "score_new_months": (0, True, 1200),
     "score_concentration_threshold": (0, True, 100),
-    "score_clv_horizon_years": (0, True, None),
+    "score_clv_horizon_years": (0, True, 100),
     "score_clv_discount_rate": (0, False, None),
 }
 

@@ -42,15 +42,15 @@ RANGES = {
     "score_abc_b_share": (-5, 120),
     "score_abc_aaa_share": (-5, 120),
     "score_abc_aa_share": (-5, 120),
-    "score_passive_gap_factor": (-1, 20),
-    "score_passive_min_days": (-5, 400),
-    "score_lost_months": (-2, 60),
+    "score_passive_gap_factor": (-1, 150),
+    "score_passive_min_days": (-5, 50000),
+    "score_lost_months": (-2, 2000),
     "score_passive_p_alive": (-0.5, 1.5),
     "score_passive_min_purchases": (-2, 20),
     "score_decline_share": (-0.5, 1.5),
-    "score_new_months": (-2, 60),
+    "score_new_months": (-2, 2000),
     "score_concentration_threshold": (-5, 120),
-    "score_clv_horizon_years": (-2, 40),
+    "score_clv_horizon_years": (-2, 150),
     "score_clv_discount_rate": (-5, 120),
     "score_return_pause_days": (-5, 800),
     "score_active_weeks": (-2, 60),
@@ -177,6 +177,7 @@ class TestScoringBadInputProperties(BadInputMixin, ScoringCommon):
         @given(vals=company_values(self.env["res.company"]._fields))
         # A valid change saved with the form, weights refused when the button runs.
         @example(vals={"score_lost_months": 24, "score_weight_revenue": 31})
+        @example(vals={"score_lost_months": 30000})
         def prop(vals):
             state = {}
 
