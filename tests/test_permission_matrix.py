@@ -164,6 +164,7 @@ EXPECTED = {
     "kam.manager.settings.mixin": (None, {}),
     "kam.meeting.status": (SALES_READ, {}),
     "kam.meeting.target": ("-, -, r, r, rcwu, -, -", {}),
+    "kam.number.input.mixin": (None, {}),
     "kam.relationship.health": (SALES_READ, {"action_kam_do_next_action": OPEN_OWN}),
     "kam.relationship.health.line": (SALES_READ, {}),
     # The owner rates and decides; a colleague is refused with a UserError.

@@ -258,7 +258,8 @@ class KamAccountAnalysis(models.Model):
         """Each share is 0-100 % and ours plus the competitors' add up to at most 100 %."""
         for analysis in self:
             shares = [(c.display_name, c.share) for c in analysis.competitor_ids]
-            for name, share in [(self.env._("Our share"), analysis.our_share), *shares]:
+            ours = self._fields["our_share"]._description_string(self.env)
+            for name, share in [(ours, analysis.our_share), *shares]:
                 if not 0 <= share <= 100:
                     raise ValidationError(
                         self.env._(
