@@ -71,6 +71,17 @@ registry.category("web_tour.tours").add("kam_account_analysis_tour", {
             run: "edit 50",
         },
         {
+            // Leave the row before switching tabs: a tab switched while the row is still
+            // being rendered makes the list's patch find no element.
+            content: "Leave the competitor's row",
+            trigger: ".o_notebook a.nav-link[name='competitors']",
+            run: "click",
+        },
+        {
+            content: "The competitor's row is saved with its share",
+            trigger: "div[name='competitor_ids'] .o_data_row:not(.o_selected_row) td[name='share']:contains('50')",
+        },
+        {
             content: "Open the decision",
             trigger: ".o_notebook a.nav-link[name='decision']",
             run: "click",
