@@ -67,7 +67,9 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
+
+from .clv_optimize import minimize_log_params
 
 FITTED = "fitted"
 TOO_FEW_DATA = "too_few_data"
@@ -78,16 +80,6 @@ MIN_REPEAT_BUYERS = 1
 WEEK_DAYS = 7.0
 MONTH_WEEKS = 365.0 / 12.0 / WEEK_DAYS
 YEAR_WEEKS = 365.0 / WEEK_DAYS
-# Each parameter lives in [PARAM_MIN, PARAM_MAX]; a fit ending within a hair of an edge
-# is not determined by the data.
-PARAM_MIN = 1e-6
-PARAM_MAX = 1e6
-_LOG_BOUNDS = (math.log(PARAM_MIN), math.log(PARAM_MAX))
-_EDGE = 1e-3
-RIDGE = 1e-4
-# Mean log-likelihood per unit of a log-parameter below which an optimiser that stopped
-# early is at the optimum the data allow (see ``_lbfgsb``).
-STATIONARY_GRADIENT = 1e-4
 
 MESSAGES = {
     "few_customers": "Only %(count)s customers have purchases: the model needs at least "
@@ -225,55 +217,6 @@ def _start_values(grouped):
     return np.log([1.0, alpha, 1.0, 3.0])
 
 
-def _lbfgsb(objective, start, bounds, options):
-    """L-BFGS-B; a stop in its line search ("ABNORMAL", frequent with SciPy 1.15 and newer
-    on a flat likelihood) counts as converged where the objective is flat to
-    STATIONARY_GRADIENT: the data cannot move the parameters any further."""
-    result = optimize.minimize(objective, start, method="L-BFGS-B", bounds=bounds, options=options)
-    if not result.success and np.all(np.isfinite(result.x)):
-        gradient = optimize.approx_fprime(result.x, objective, 1e-7)
-        if np.all(np.isfinite(gradient)) and np.max(np.abs(gradient)) <= STATIONARY_GRADIENT:
-            result.success = True
-    return result
-
-
-def _minimize(unpenalised, start, names, scale):
-    """L-BFGS-B on log-parameters, with a Nelder-Mead restart when it stops early. A ridge
-    penalty (RIDGE log-likelihood units over the ``1 / scale`` customers) gives a small data
-    set whose likelihood rises towards infinity along a ridge (no spread in dropout or
-    spend) an interior optimum; on thousands of customers it moves no parameter visibly."""
-    bounds = [_LOG_BOUNDS] * len(start)
-
-    def objective(log_params):
-        return unpenalised(log_params) + RIDGE * scale * float(np.dot(log_params, log_params))
-
-    options = {"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9}
-    result = _lbfgsb(objective, start, bounds, options)
-    if not result.success or not np.all(np.isfinite(result.x)):
-        simplex = optimize.minimize(
-            objective,
-            np.clip(start, *_LOG_BOUNDS),
-            method="Nelder-Mead",
-            bounds=bounds,
-            options={"maxiter": 4000 * len(start), "xatol": 1e-9, "fatol": 1e-12},
-        )
-        if np.all(np.isfinite(simplex.x)):
-            result = _lbfgsb(objective, simplex.x, bounds, options)
-            if not result.success and simplex.success and simplex.fun <= result.fun:
-                result = simplex
-    result.fun = unpenalised(result.x)
-    values = np.exp(result.x)
-    edge = next(
-        (
-            name
-            for name, log_value in zip(names, result.x, strict=True)
-            if log_value <= _LOG_BOUNDS[0] + _EDGE or log_value >= _LOG_BOUNDS[1] - _EDGE
-        ),
-        None,
-    )
-    return result, values, edge
-
-
 def _outcome(result, values, edge, log_likelihood):
     """(state, reason, params) of an optimiser result."""
     if not (np.all(np.isfinite(values)) and math.isfinite(log_likelihood)):
@@ -324,7 +267,7 @@ def fit_bgnbd(x, t_x, T, weights=None, min_customers=MIN_CUSTOMERS):
         return value if math.isfinite(value) else 1e300
 
     with np.errstate(all="ignore"):
-        result, values, edge = _minimize(
+        result, values, edge = minimize_log_params(
             objective, _start_values(grouped), ("r", "alpha", "a", "b"), scale
         )
         log_likelihood = -float(result.fun) / scale
@@ -458,7 +401,7 @@ def fit_gamma_gamma(x, mean_value, min_customers=MIN_CUSTOMERS):
     mean = float(np.sum(weights * gm) * scale)
     start = np.log([1.0, 3.0, max(mean * 2.0, 1e-3)])
     with np.errstate(all="ignore"):
-        result, values, edge = _minimize(objective, start, ("p", "q", "v"), scale)
+        result, values, edge = minimize_log_params(objective, start, ("p", "q", "v"), scale)
         log_likelihood = -float(result.fun) / scale
     state, reason, params = _outcome(result, values, edge, log_likelihood)
     fit.converged = bool(result.success)
