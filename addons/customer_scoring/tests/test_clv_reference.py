@@ -109,20 +109,28 @@ class ClvWorldCase(TransactionCase):
 
     def assertFitEqual(self, model, bgnbd, spend):
         """The stored fit is ``bgnbd`` / ``spend``: equal to the stored precision (4
-        decimals for the parameters, 2 for the log-likelihood) and to the optimiser's
-        (its stopping rule leaves about 1e-5 relative in the flat direction of the spend
-        parameters)."""
+        decimals for the parameters, 2 for the log-likelihood) and to the optimiser's.
+
+        The spend likelihood is flat along one direction of (p, q, v): where the optimiser
+        stops on it depends on the machine's floating-point rounding (about 1e-5 relative
+        on one machine, 4e-5 on the next for the same data). That direction leaves the
+        mean spend p * v / (q - 1), what the predictions use, almost unchanged: the mean is
+        held to the stored precision, the three parameters to 1e-4 relative."""
         self.assertEqual(model.state, clv_model.FITTED, model.message)
-        for name, value in (
-            ("bgnbd_r", bgnbd.r),
-            ("bgnbd_alpha", bgnbd.alpha),
-            ("bgnbd_a", bgnbd.a),
-            ("bgnbd_b", bgnbd.b),
-            ("gg_p", spend.p),
-            ("gg_q", spend.q),
-            ("gg_v", spend.v),
+        for name, value, relative in (
+            ("bgnbd_r", bgnbd.r, 2e-5),
+            ("bgnbd_alpha", bgnbd.alpha, 2e-5),
+            ("bgnbd_a", bgnbd.a, 2e-5),
+            ("bgnbd_b", bgnbd.b, 2e-5),
+            ("gg_p", spend.p, 1e-4),
+            ("gg_q", spend.q, 1e-4),
+            ("gg_v", spend.v, 1e-4),
         ):
-            self.assertAlmostEqual(model[name], value, delta=5.1e-5 + 2e-5 * value, msg=name)
+            self.assertAlmostEqual(model[name], value, delta=5.1e-5 + relative * value, msg=name)
+        mean = spend.p * spend.v / (spend.q - 1)
+        self.assertAlmostEqual(
+            model.gg_p * model.gg_v / (model.gg_q - 1), mean, delta=5e-5 * mean, msg="mean spend"
+        )
         self.assertAlmostEqual(model.log_likelihood, bgnbd.log_likelihood, delta=0.0051)
 
 
