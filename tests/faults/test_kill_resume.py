@@ -8,6 +8,7 @@ scoring lock in ``pg_locks``) and from what it has committed so far."""
 
 import time
 
+import psycopg2
 import pytest
 from conftest import FAULTS, backends, copy_db, matches, run_to_end, sql
 
@@ -251,15 +252,26 @@ def test_two_scoring_runs_at_once(dataset, scored):
     waits for the job (its row is locked) and finds nothing left to do."""
     base, procs = dataset
     db = copy_db(base, f"{base}_score_twice")
-    first = procs.start(db, "cron", SCORING)
-    deadline = time.monotonic() + 120
-    while not any(s[4] for s in backends(db, first.pid)):
+    # The scheduler's run is held at its first write of the score rows (after it took
+    # the scoring lock) until the button has tried: on a fast machine the run could end
+    # before the button's process is up, and the button would then simply run.
+    blocker = psycopg2.connect(dbname=db)
+    try:
+        with blocker.cursor() as cr:
+            cr.execute("LOCK TABLE customer_score IN SHARE MODE")
+        first = procs.start(db, "cron", SCORING)
+        deadline = time.monotonic() + 120
+        while not any(s[4] for s in backends(db, first.pid)):
+            assert first.poll() is None, first.output()
+            assert time.monotonic() < deadline
+        button = procs.start(db, "button")
+        second = procs.start(db, "cron", SCORING)
+        FAULTS.extend([("concurrent", "button"), ("concurrent", "scheduler")])
+        button.wait()
         assert first.poll() is None, first.output()
-        assert time.monotonic() < deadline
-    button = procs.start(db, "button")
-    second = procs.start(db, "cron", SCORING)
-    FAULTS.extend([("concurrent", "button"), ("concurrent", "scheduler")])
-    button.wait()
+    finally:
+        blocker.rollback()
+        blocker.close()
     assert button.exit_code() == 3, button.output()
     assert ALREADY_RUNNING in button.output()
     first.wait()
