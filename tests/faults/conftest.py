@@ -127,6 +127,14 @@ class Child:
             assert time.monotonic() < deadline, f"sessions of {self.pid} still open"
             time.sleep(0.02)
 
+    def wait_sessions(self, predicate, timeout=120):
+        """Poll the child's sessions until ``predicate(sessions)`` holds; the child must
+        still be running meanwhile."""
+        deadline = time.monotonic() + timeout
+        while not predicate(backends(self.db, self.pid)):
+            assert self.poll() is None, self.output()
+            assert time.monotonic() < deadline, f"{self.pid}: sessions not seen in time"
+
     def kill_when(self, predicate, committed=None, timeout=120):
         """Poll the child's sessions; SIGKILL it as soon as ``predicate(sessions)`` holds
         while it is inside a transaction (and ``committed()``, read first, is true: what

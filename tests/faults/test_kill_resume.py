@@ -6,11 +6,9 @@ with its own PostgreSQL sessions; the kill point is read from the child's sessio
 (``pg_stat_activity``: the statement it runs, inside an open transaction, and the
 scoring lock in ``pg_locks``) and from what it has committed so far."""
 
-import time
-
 import psycopg2
 import pytest
-from conftest import FAULTS, backends, copy_db, matches, run_to_end, sql
+from conftest import FAULTS, copy_db, matches, run_to_end, sql
 
 SCORING = "customer_scoring.ir_cron_compute_customer_scores"
 CLASSES = "key_account_mgmt.ir_cron_kam_recompute_abc_classes"
@@ -260,10 +258,7 @@ def test_two_scoring_runs_at_once(dataset, scored):
         with blocker.cursor() as cr:
             cr.execute("LOCK TABLE customer_score IN SHARE MODE")
         first = procs.start(db, "cron", SCORING)
-        deadline = time.monotonic() + 120
-        while not any(s[4] for s in backends(db, first.pid)):
-            assert first.poll() is None, first.output()
-            assert time.monotonic() < deadline
+        first.wait_sessions(lambda sessions: any(s[4] for s in sessions))
         button = procs.start(db, "button")
         second = procs.start(db, "cron", SCORING)
         FAULTS.extend([("concurrent", "button"), ("concurrent", "scheduler")])
@@ -293,10 +288,7 @@ def test_two_class_recomputes_at_once(dataset, classes_reference):
     db = copy_db(source, f"{base}_classes_twice")
     first = procs.start(db, "cron", CLASSES)
     writing = matches(r"UPDATE res_partner p|INSERT INTO kam_abc_class_history")
-    deadline = time.monotonic() + 120
-    while not writing([s for s in backends(db, first.pid) if s[2]]):
-        assert first.poll() is None, first.output()
-        assert time.monotonic() < deadline
+    first.wait_sessions(lambda sessions: writing([s for s in sessions if s[2]]))
     second = procs.start(db, "direct", CLASSES)
     FAULTS.append(("concurrent", "class recompute"))
     second.wait()
