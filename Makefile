@@ -1,6 +1,6 @@
 # Run from the repository root. Prerequisites: Odoo 18.0 Community installed for python3,
 # PostgreSQL 15 (see README.md).
-.PHONY: demo test score lint lint-oca format bench clean-db
+.PHONY: demo test score revenue-days lint lint-oca format bench clean-db
 
 demo:  ## build (or reuse) the demo database kam_demo and serve it on 127.0.0.1:8069
 	bash scripts/demo.sh
@@ -10,6 +10,9 @@ test:  ## fresh test database, all tests (pytest-odoo), ruff
 
 score:  ## run the scoring by hand on kam_demo (DB=<name> for another database)
 	bash scripts/score.sh $(DB)
+
+revenue-days:  ## check the scoring's revenue days against the journal items, rebuild them and check again (DB=<name>; default kam_demo)
+	bash scripts/revenue_days.sh $(DB)
 
 lint:
 	ruff check addons tests scripts

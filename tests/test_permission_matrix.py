@@ -86,6 +86,7 @@ EXPECTED = {
     # No row in this world (the customer-base model needs more customers): access rights
     # only, see ACL_ONLY.
     "customer.purchase.forecast": ("-, -, r, r, r, r, r", {}),
+    "customer.revenue.day": ("-, -, -, -, r, -, -", {}),
     "customer.revenue.report": ("-, -, r, r, r, r, -", {}),
     # The whole sales organisation and the accountants read the scores.
     "customer.score": (

@@ -2,7 +2,7 @@
     "name": "Customer Scoring",
     "summary": "Customer value, ABC by value, composite score, lifetime value and "
     "monthly KPIs computed from posted invoices",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "KAM Add-ons Team",

@@ -16,7 +16,7 @@ dropped or rebuilt (indexes and foreign keys stay: the demo is small).
 import time
 
 from .copy_rows import Copier
-from .sql_writer import SqlWriter
+from .sql_writer import SqlWriter, rebuild_revenue_days
 
 
 class HistoryWriter(SqlWriter):
@@ -58,6 +58,7 @@ class HistoryWriter(SqlWriter):
             "account_full_reconcile"
         )
         self.env.invalidate_all()
+        rebuild_revenue_days(self.env, self.log)
         counts = copier.counts
         self.log(
             "  history: "

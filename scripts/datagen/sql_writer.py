@@ -37,6 +37,16 @@ from .sql_validate import validate
 __all__ = ["SqlWriter", "validate"]
 
 
+def rebuild_revenue_days(env, log):
+    """The scoring's revenue days from the journal items just written in SQL (the ORM that
+    keeps them up to date did not see them)."""
+    if "customer.revenue.day" not in env:
+        return
+    t0 = time.monotonic()
+    days = env["customer.revenue.day"]._rebuild()
+    log(f"revenue days rebuilt from the journal items: {days:,} ({time.monotonic() - t0:.1f} s)")
+
+
 class SqlWriter(InvoiceRows):
     """Write a `plan.Plan` in bulk into a database with our modules installed.
 
@@ -109,6 +119,7 @@ class SqlWriter(InvoiceRows):
         self.env.invalidate_all()
         orm._set_marker("complete")
         self.env.flush_all()
+        rebuild_revenue_days(self.env, self.log)
         self.commit()
         self.cr.execute("ANALYZE")
         self.log(f"sequences and ANALYZE ({time.monotonic() - t0:.1f} s)")

@@ -1,18 +1,72 @@
 from odoo import api, fields, models
 
-from ..tools.revenue_lines import CUSTOMER_MOVE_TYPES, PRODUCT_LINE, line_cost
+from ..tools.revenue_lines import CUSTOMER_MOVE_TYPES, POSTED, PRODUCT_LINE, line_cost
+
+# Fields of a move, and of a journal item, whose change on a posted customer move moves its
+# revenue days (customer.revenue.day).
+DAY_MOVE_FIELDS = {"state", "date", "partner_id", "move_type", "company_id", "line_ids"}
+DAY_LINE_FIELDS = {
+    "partner_id",
+    "date",
+    "balance",
+    "debit",
+    "credit",
+    "quantity",
+    "product_id",
+    "product_uom_id",
+    "score_cost",
+    "company_id",
+    "display_type",
+    "move_id",
+}
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
     def _post(self, soft=True):
-        posted = super()._post(soft=soft)
+        # The revenue days are refreshed once below, after the costs are frozen.
+        posted = super(AccountMove, self.with_context(score_days_on_post=False))._post(soft=soft)
+        posted = posted.with_env(self.env)
         customer_moves = posted.filtered(lambda m: m.move_type in CUSTOMER_MOVE_TYPES)
         if customer_moves:
             customer_moves.line_ids._score_freeze_cost()
             customer_moves._score_mark_partners()
+            Day = self.env["customer.revenue.day"].sudo()
+            Day._refresh(Day._keys_of_moves(customer_moves.ids))
         return posted
+
+    def write(self, vals):
+        moves = self._score_day_moves(vals)
+        if not moves:
+            return super().write(vals)
+        Day = self.env["customer.revenue.day"].sudo()
+        keys = Day._keys_of_moves(moves.ids)
+        res = super().write(vals)
+        Day._refresh(keys | Day._keys_of_moves(moves.ids))
+        return res
+
+    def unlink(self):
+        moves = self.filtered(lambda m: m.move_type in CUSTOMER_MOVE_TYPES and m.state == POSTED)
+        Day = self.env["customer.revenue.day"].sudo()
+        keys = Day._keys_of_moves(moves.ids) if moves else set()
+        res = super().unlink()
+        Day._refresh(keys)
+        return res
+
+    def _score_day_moves(self, vals):
+        """The customer moves of ``self`` whose revenue days ``write(vals)`` can move: posted
+        ones, or being posted (the posting itself refreshes in ``_post``)."""
+        if not DAY_MOVE_FIELDS.intersection(vals):
+            return self.browse()
+        if vals.get("state") == POSTED and self.env.context.get("score_days_on_post") is False:
+            return self.browse()
+        return self.filtered(
+            lambda m: (
+                m.move_type in CUSTOMER_MOVE_TYPES
+                and (m.state == POSTED or vals.get("state") == POSTED)
+            )
+        )
 
     def button_draft(self):
         moves = self.filtered(lambda m: m.move_type in CUSTOMER_MOVE_TYPES and m.state == "posted")
@@ -61,6 +115,29 @@ class AccountMoveLine(models.Model):
     def _compute_score_revenue(self):
         for line in self:
             line.score_revenue = -line.balance
+
+    def write(self, vals):
+        lines = self._score_day_lines(vals)
+        if not lines:
+            return super().write(vals)
+        Day = self.env["customer.revenue.day"].sudo()
+        keys = Day._keys_of_lines(lines.ids)
+        res = super().write(vals)
+        Day._refresh(keys | Day._keys_of_lines(lines.ids))
+        return res
+
+    def _score_day_lines(self, vals):
+        """The posted customer product lines of ``self`` whose revenue days ``write(vals)``
+        can move (a contact moved to another company, a line edited on a posted move)."""
+        if not DAY_LINE_FIELDS.intersection(vals):
+            return self.browse()
+        return self.filtered(
+            lambda line: (
+                line.parent_state == POSTED
+                and line.display_type == PRODUCT_LINE
+                and line.move_id.move_type in CUSTOMER_MOVE_TYPES
+            )
+        )
 
     def _score_freeze_cost(self):
         """Store the cost of goods of posted customer invoice lines (one UPDATE), as defined

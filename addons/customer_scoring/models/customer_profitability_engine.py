@@ -50,12 +50,7 @@ from odoo.addons.key_account_mgmt.models.res_partner import ABC_CLASSES
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..tools.revenue_lines import (
-    CUSTOMER_INVOICE,
-    CUSTOMER_REFUND,
-    POSTED,
-    revenue_line_where_sql,
-)
+from ..tools.revenue_lines import CUSTOMER_INVOICE, POSTED
 
 _logger = logging.getLogger(__name__)
 
@@ -212,14 +207,14 @@ overdue AS (
      GROUP BY am.commercial_partner_id
 ),
 credited AS (
+    -- From the revenue days (customer_revenue_day.py), as the score rows.
     SELECT rp.commercial_partner_id AS partner_id,
-           SUM(CASE WHEN am.move_type = %(invoice)s THEN -aml.balance ELSE 0 END) AS invoiced,
-           SUM(CASE WHEN am.move_type = %(refund)s THEN aml.balance ELSE 0 END) AS credited
-      FROM account_move_line aml
-      JOIN account_move am ON am.id = aml.move_id
-      JOIN res_partner rp ON rp.id = aml.partner_id
-     WHERE %(revenue_lines)s AND aml.company_id = %(company)s
-       AND aml.date >= %(start)s AND aml.date <= %(date)s
+           SUM(COALESCE(d.invoice_revenue, 0)) AS invoiced,
+           -SUM(COALESCE(d.refund_revenue, 0)) AS credited
+      FROM customer_revenue_day d
+      JOIN res_partner rp ON rp.id = d.partner_id
+     WHERE d.company_id = %(company)s
+       AND d.date >= %(start)s AND d.date <= %(date)s
      GROUP BY rp.commercial_partner_id
 ),
 costs AS (
@@ -283,10 +278,8 @@ SELECT f.partner_id, %(currency)s AS currency_id, f.user_id, f.abc_class,
             currency=company.currency_id.id,
             posted=POSTED,
             invoice=CUSTOMER_INVOICE,
-            refund=CUSTOMER_REFUND,
             date=date,
             start=start_12m,
-            revenue_lines=revenue_line_where_sql("aml", "am"),
             field_cost=_numeric(company.profit_field_sales_cost),
             tele_cost=_numeric(company.profit_telesales_cost),
             visit_cost=_numeric(company.profit_visit_cost),

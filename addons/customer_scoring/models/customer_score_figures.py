@@ -1,5 +1,6 @@
-"""The figures of the score rows, straight from the posted journal items: candidates,
-one set-based aggregate per company or batch, the per-customer columns and their upsert,
+"""The figures of the score rows, from the revenue days (``customer_revenue_day.py``, the
+posted revenue lines summed per day) and the receivable journal items: candidates, one
+set-based aggregate per company or batch, the per-customer columns and their upsert,
 and the owners' to-dos for customers that turned passive or declining. Inherited by
 ``customer.score``."""
 
@@ -11,10 +12,7 @@ from ..tools.customer_starts import is_start_sql
 from ..tools.revenue_lines import (  # noqa: F401 (CUSTOMER_MOVE_TYPES: imported from here)
     CUSTOMER_INVOICE,
     CUSTOMER_MOVE_TYPES,
-    CUSTOMER_REFUND,
     POSTED,
-    line_cost_sql,
-    revenue_line_where_sql,
 )
 from . import score_rules
 from .score_rules import lifecycle_stage_sql
@@ -158,41 +156,44 @@ class CustomerScoreFigures(models.AbstractModel):
     @api.model
     def _aggregate_sql(self, company, date, partner_ids=None):
         """One set-based query: the figures of every commercial partner of ``company``
-        (or only of ``partner_ids``) from the journal items, one row per partner."""
+        (or only of ``partner_ids``) from its revenue days and, for the payment delays,
+        its receivable journal items; one row per partner."""
         windows = self._get_windows(date)
-        partner_filter = SQL("")
+        partner_filter = day_filter = SQL("")
         if partner_ids is not None:
             # The journal items by their partner (index), not every item joined to its
             # partner and then filtered: a partial run reads only its customers' lines.
-            partner_filter = SQL(
-                """AND aml.partner_id = ANY(ARRAY(
-                       SELECT c.id FROM res_partner c WHERE c.commercial_partner_id = ANY(%s)))""",
+            partner_ids_sql = SQL(
+                "ARRAY(SELECT c.id FROM res_partner c WHERE c.commercial_partner_id = ANY(%s))",
                 list(partner_ids),
             )
+            partner_filter = SQL("AND aml.partner_id = ANY(%s)", partner_ids_sql)
+            day_filter = SQL("AND d.partner_id = ANY(%s)", partner_ids_sql)
         return SQL(
             """
-WITH moves AS MATERIALIZED (
-    SELECT p.commercial_partner_id AS partner_id, aml.move_id, am.move_type, aml.date,
-           SUM(-aml.balance) AS revenue, SUM(%(cost)s) AS cost
-      FROM account_move_line aml
-      JOIN account_move am ON am.id = aml.move_id
-      JOIN res_partner p ON p.id = aml.partner_id
-     WHERE aml.company_id = %(company)s
-       AND %(revenue_lines)s
-       AND aml.date <= %(date)s
-       %(partner_filter)s
-  GROUP BY p.commercial_partner_id, aml.move_id, am.move_type, aml.date
+WITH days AS MATERIALIZED (
+    -- The revenue days (customer_revenue_day.py) of each customer: its revenue lines summed
+    -- per day, maintained as moves are posted, reset or cancelled.
+    SELECT p.commercial_partner_id AS partner_id, d.date,
+           SUM(COALESCE(d.invoice_revenue, 0) + COALESCE(d.refund_revenue, 0)) AS revenue,
+           SUM(d.cost) AS cost, SUM(d.invoice_count) AS invoices, SUM(d.refund_count) AS refunds
+      FROM customer_revenue_day d
+      JOIN res_partner p ON p.id = d.partner_id
+     WHERE d.company_id = %(company)s
+       AND d.date <= %(date)s
+       %(day_filter)s
+  GROUP BY p.commercial_partner_id, d.date
 ),
 money AS (
     SELECT partner_id,
            SUM(revenue) FILTER (WHERE date >= %(s12)s) AS rev12,
            SUM(revenue) FILTER (WHERE date BETWEEN %(s_prev)s AND %(e_prev)s) AS rev_prev,
            SUM(cost) FILTER (WHERE date >= %(s12)s) AS cost12,
-           COUNT(*) FILTER (WHERE date >= %(s12)s AND move_type = %(invoice)s) AS inv12,
-           COUNT(*) FILTER (WHERE date >= %(s12)s AND move_type = %(refund)s) AS ref12,
-           MIN(date) FILTER (WHERE move_type = %(invoice)s) AS first_date,
-           MAX(date) FILTER (WHERE move_type = %(invoice)s) AS last_date
-      FROM moves
+           SUM(invoices) FILTER (WHERE date >= %(s12)s) AS inv12,
+           SUM(refunds) FILTER (WHERE date >= %(s12)s) AS ref12,
+           MIN(date) FILTER (WHERE invoices > 0) AS first_date,
+           MAX(date) FILTER (WHERE invoices > 0) AS last_date
+      FROM days
   GROUP BY partner_id
 ),
 gaps AS (
@@ -206,8 +207,7 @@ gaps AS (
       FROM (
           SELECT partner_id, date,
                  date - LAG(date) OVER (PARTITION BY partner_id ORDER BY date) AS gap
-            FROM (SELECT DISTINCT partner_id, date FROM moves
-                   WHERE move_type = %(invoice)s) d
+            FROM (SELECT partner_id, date FROM days WHERE invoices > 0) d
       ) g
   GROUP BY partner_id
 ),
@@ -251,13 +251,11 @@ SELECT m.partner_id, m.rev12, m.rev_prev, m.cost12, m.inv12, m.ref12, m.first_da
   LEFT JOIN gaps g ON g.partner_id = m.partner_id
   LEFT JOIN late l ON l.partner_id = m.partner_id
 """,
-            cost=line_cost_sql("aml", "am"),
-            revenue_lines=revenue_line_where_sql("aml", "am"),
             invoice=CUSTOMER_INVOICE,
-            refund=CUSTOMER_REFUND,
             posted=POSTED,
             exchange_journal=company.currency_exchange_journal_id.id or None,
             partner_filter=partner_filter,
+            day_filter=day_filter,
             is_start=is_start_sql(SQL("date"), SQL("date - gap"), company.score_return_pause_days),
             activity=activity.activity_counts_sql(company, windows["date"], windows["start_12m"]),
             company=company.id,

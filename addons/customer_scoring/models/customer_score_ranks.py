@@ -191,11 +191,95 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
     @api.model
     def _reclassify(self, company, partner_ids=None):
         """key_account_mgmt's class recomputation in ``company`` (one or more) for
-        ``partner_ids`` or, after a full run, for every customer."""
-        partners = None
+        ``partner_ids`` or, after a full run, for the customers whose class inputs moved
+        (``_class_inputs_moved``); then the inputs are remembered on their score rows."""
+        if partner_ids is None:
+            partner_ids = self._class_inputs_moved(company)
+        partners = None if partner_ids is None else self.env["res.partner"].browse(partner_ids)
+        if partners is None or partners:
+            self.env["kam.class.engine"]._kam_recompute_abc_classes(
+                company=company, partners=partners
+            )
+        self._class_inputs_seen(company, partner_ids)
+
+    @api.model
+    def _class_rule_key(self, company):
+        """What the class rule of ``company`` is, but the customers' inputs: its source,
+        mode and thresholds. A change of it reclassifies every customer."""
+        names = ["score_abc_source", "kam_class_rule_mode"] + [
+            f"kam_{letter}_min_{name}"
+            for letter in ("a", "b")
+            for name in ("turnover", "installers", "purchases")
+        ]
+        return repr([company[name] for name in names if name in company._fields])
+
+    @api.model
+    def _class_inputs_moved(self, companies):
+        """The commercial partners whose class in one of ``companies`` may have moved since
+        it was computed: their 12-month revenue or value class moved, they have no computed
+        class there yet, or their turnover is in a foreign currency (converted at today's
+        rate). None (every customer) when a company's rule changed, or when most moved."""
+        cr = self.env.cr
+        self.env.flush_all()
+        moved = set()
+        for company in companies:
+            if company.sudo().score_class_rule_key != self._class_rule_key(company):
+                return None
+            own = self.env["res.company"].sudo().search([]).partner_id.ids
+            cr.execute(
+                """SELECT ARRAY_AGG(p.id) FILTER (
+                              WHERE (s.id IS NOT NULL
+                                     AND (s.class_input_revenue, s.class_input_value_class)
+                                         IS DISTINCT FROM (s.revenue_12m, s.abc_value_class))
+                                 OR NOT COALESCE(p.abc_class_computed ? %(key)s, FALSE)
+                                 OR (p.kam_turnover_currency_id <> %(currency)s
+                                     AND COALESCE(p.customer_turnover, 0) <> 0)),
+                          COUNT(*)
+                     FROM res_partner p
+                     LEFT JOIN customer_score s
+                            ON s.partner_id = p.id AND s.company_id = %(company)s
+                    WHERE p.active AND p.is_company AND p.parent_id IS NULL
+                      AND (p.company_id IS NULL OR p.company_id = %(company)s)
+                      AND p.id <> ALL(%(own)s)""",
+                {
+                    "company": company.id,
+                    "key": str(company.id),
+                    "own": own,
+                    "currency": company.currency_id.id,
+                },
+            )
+            ids, classifiable = cr.fetchone()
+            # Most of them: the engine's own pass over every customer is cheaper.
+            if len(ids or ()) * 2 > classifiable:
+                return None
+            moved.update(ids or ())
+        return sorted(moved)
+
+    @api.model
+    def _class_inputs_seen(self, companies, partner_ids=None):
+        """Remember on the score rows (of ``partner_ids``, default all) the inputs the
+        classes were just computed from, and on the companies their rule."""
+        subset = SQL("")
         if partner_ids is not None:
-            partners = self.env["res.partner"].browse(partner_ids)
-        self.env["kam.class.engine"]._kam_recompute_abc_classes(company=company, partners=partners)
+            subset = SQL("AND partner_id = ANY(%s)", list(partner_ids))
+        self.env.cr.execute(
+            SQL(
+                """UPDATE customer_score
+                      SET class_input_revenue = revenue_12m,
+                          class_input_value_class = abc_value_class
+                    WHERE company_id = ANY(%s) %s
+                      AND (class_input_revenue, class_input_value_class)
+                          IS DISTINCT FROM (revenue_12m, abc_value_class)""",
+                companies.ids,
+                subset,
+            )
+        )
+        self.invalidate_model(["class_input_revenue", "class_input_value_class"])
+        if partner_ids is None:
+            for company in companies:
+                key = self._class_rule_key(company)
+                if company.sudo().score_class_rule_key != key:
+                    company.sudo().score_class_rule_key = key
 
     @api.model
     def _abc_case_sql(self, company):

@@ -57,6 +57,10 @@ class ResCompany(models.Model):
         help="Which rule sets the computed ABC class of key account management.",
     )
 
+    # The class rule the customers' classes were last all computed with (customer.score
+    # ._class_rule_key): a change reclassifies every customer on the next full run.
+    score_class_rule_key = fields.Char(readonly=True, groups="base.group_system")
+
     # Lifecycle thresholds.
     score_passive_gap_factor = fields.Float(
         string="Passive after x median gap",

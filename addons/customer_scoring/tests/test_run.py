@@ -95,7 +95,7 @@ class TestRun(MainInvoicesCase):
 
     def test_partial_run_reclassifies_only_its_partners(self):
         """A run for given partners hands only those to the class recomputation; a full
-        run hands none (everyone in the company)."""
+        run hands those whose inputs moved (see the next test)."""
         partner_class = type(self.env["kam.class.engine"])
         original = partner_class._kam_recompute_abc_classes
         calls = []
@@ -111,7 +111,51 @@ class TestRun(MainInvoicesCase):
         self.assertEqual(len(calls), 2)
         self.assertEqual(calls[0][0], self.company)
         self.assertEqual(calls[0][1], self.alpha)
+        # Nobody but Alpha has a class yet: the full run hands everyone (None).
         self.assertIsNone(calls[1][1])
+
+    def test_full_run_reclassifies_only_moved_inputs(self):
+        """A full run hands the class recomputation the customers whose inputs moved (the
+        12-month revenue, the value class, a turnover in a foreign currency, no class yet),
+        nothing when nothing moved, and everyone when the company's class rule changed."""
+        engine_class = type(self.env["kam.class.engine"])
+        original = engine_class._kam_recompute_abc_classes
+        calls = []
+
+        def spy(model, company=None, partners=None):
+            calls.append(partners)
+            return original(model, company=company, partners=partners)
+
+        scorer = self.env["customer.score"]
+        self.beta.write({"customer_turnover": 5_000_000.0, "kam_turnover_currency_id": self.sek.id})
+        # 30 installers: one criterion of class B (above 20) of the two it needs.
+        self.gamma.installer_count = 30
+        with patch.object(engine_class, "_kam_recompute_abc_classes", spy):
+            scorer.compute_scores(companies=self.company, date=AS_OF)
+            self.assertIsNone(calls[-1], "the first run classifies every customer")
+            calls.clear()
+            scorer.compute_scores(companies=self.company, date=AS_OF)
+            # Only the turnover in SEK (today's rate) can move a class.
+            self.assertEqual(calls, [self.beta])
+            calls.clear()
+            self.company.kam_b_min_purchases = 50.0
+            scorer.compute_scores(companies=self.company, date=AS_OF)
+            self.assertEqual(calls, [None], "a new threshold reclassifies every customer")
+            calls.clear()
+            scorer.compute_scores(companies=self.company, date=AS_OF)
+            self.assertEqual(calls, [self.beta])
+            calls.clear()
+            self._invoice(self.gamma, "2025-06-20", [(self.product_a, 1, 100.0)])
+            scorer.compute_scores(companies=self.company, date=AS_OF)
+        self.assertEqual(len(calls), 1)
+        self.assertIn(self.gamma, calls[0])
+        self.assertIn(self.beta, calls[0])
+        self.assertNotIn(self.delta, calls[0], "Delta's revenue did not move")
+        # Gamma's 100 EUR are above the new B threshold, its second criterion: class B,
+        # with its history row.
+        self.env.invalidate_all()
+        self.assertEqual(self.gamma.abc_class_computed, "B")
+        self.assertEqual(self.gamma.abc_class_history_ids[:1].new_class, "B")
 
     def test_archived_customer_loses_its_row_on_the_next_full_run(self):
         scorer = self.env["customer.score"]
