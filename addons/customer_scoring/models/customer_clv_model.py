@@ -15,7 +15,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import clv_model
-from ..tools.revenue_lines import CUSTOMER_INVOICE, revenue_line_where_sql
 
 # Decimals kept of the expected purchase days of one forecast month.
 FORECAST_DIGITS = 6
@@ -197,7 +196,7 @@ class CustomerClvModel(models.Model):
         partner_filter = SQL("")
         if partner_ids is not None:
             partner_filter = SQL(
-                """AND aml.partner_id = ANY(ARRAY(
+                """AND d.partner_id = ANY(ARRAY(
                        SELECT c.id FROM res_partner c WHERE c.commercial_partner_id = ANY(%s)))""",
                 list(partner_ids),
             )
@@ -205,16 +204,16 @@ class CustomerClvModel(models.Model):
             SQL(
                 """
 WITH days AS (
-    SELECT p.commercial_partner_id AS partner_id, aml.date AS day, SUM(-aml.balance) AS value
-      FROM account_move_line aml
-      JOIN account_move am ON am.id = aml.move_id
-      JOIN res_partner p ON p.id = aml.partner_id
-     WHERE aml.company_id = %(company)s
-       AND %(revenue_lines)s
-       AND am.move_type = %(invoice)s
-       AND aml.date <= %(date)s
+    -- The revenue days (customer_revenue_day.py) with an invoice.
+    SELECT p.commercial_partner_id AS partner_id, d.date AS day,
+           SUM(COALESCE(d.invoice_revenue, 0)) AS value
+      FROM customer_revenue_day d
+      JOIN res_partner p ON p.id = d.partner_id
+     WHERE d.company_id = %(company)s
+       AND d.invoice_count > 0
+       AND d.date <= %(date)s
        %(partner_filter)s
-  GROUP BY p.commercial_partner_id, aml.date
+  GROUP BY p.commercial_partner_id, d.date
 ),
 per AS (
     SELECT partner_id, COUNT(*) - 1 AS x, MIN(day) AS first_day, MAX(day) AS last_day,
@@ -235,8 +234,6 @@ SELECT per.partner_id, per.x,
  ORDER BY per.partner_id
 """,
                 company=company.id,
-                revenue_lines=revenue_line_where_sql("aml", "am"),
-                invoice=CUSTOMER_INVOICE,
                 date=date,
                 partner_filter=partner_filter,
                 rows=rows,

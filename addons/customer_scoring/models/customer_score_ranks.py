@@ -2,7 +2,7 @@
 retention and lifetime value, composite score (see score_rules), and the class
 recomputation of key_account_mgmt. Inherited by ``customer.score``."""
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from . import score_rules
@@ -204,21 +204,37 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
 
     @api.model
     def _class_rule_key(self, company):
-        """What the class rule of ``company`` is, but the customers' inputs: its source,
-        mode and thresholds. A change of it reclassifies every customer."""
+        """What the classes of ``company`` depend on besides each customer's own inputs:
+        the rule's source, mode and thresholds, and today's rate of each currency its
+        customers' turnovers are entered in. A change of it reclassifies every customer."""
         names = ["score_abc_source", "kam_class_rule_mode"] + [
             f"kam_{letter}_min_{name}"
             for letter in ("a", "b")
             for name in ("turnover", "installers", "purchases")
         ]
-        return repr([company[name] for name in names if name in company._fields])
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT DISTINCT kam_turnover_currency_id FROM res_partner
+                WHERE customer_turnover <> 0 AND kam_turnover_currency_id <> %s""",
+            [company.currency_id.id],
+        )
+        currencies = self.env["res.currency"].browse(sorted(r[0] for r in self.env.cr.fetchall()))
+        today = fields.Date.context_today(self)
+        rates = [
+            (
+                currency.id,
+                currency._get_conversion_rate(currency, company.currency_id, company, today),
+            )
+            for currency in currencies
+        ]
+        return repr([company[name] for name in names if name in company._fields] + rates)
 
     @api.model
     def _class_inputs_moved(self, companies):
         """The commercial partners whose class in one of ``companies`` may have moved since
-        it was computed: their 12-month revenue or value class moved, they have no computed
-        class there yet, or their turnover is in a foreign currency (converted at today's
-        rate). None (every customer) when a company's rule changed, or when most moved."""
+        it was computed: their 12-month revenue or value class moved, or they have no
+        computed class there yet. None (every customer) when a company's rule or a rate of
+        its customers' turnovers changed (``_class_rule_key``), or when most moved."""
         cr = self.env.cr
         self.env.flush_all()
         moved = set()
@@ -231,9 +247,7 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                               WHERE (s.id IS NOT NULL
                                      AND (s.class_input_revenue, s.class_input_value_class)
                                          IS DISTINCT FROM (s.revenue_12m, s.abc_value_class))
-                                 OR NOT COALESCE(p.abc_class_computed ? %(key)s, FALSE)
-                                 OR (p.kam_turnover_currency_id <> %(currency)s
-                                     AND COALESCE(p.customer_turnover, 0) <> 0)),
+                                 OR NOT COALESCE(p.abc_class_computed ? %(key)s, FALSE)),
                           COUNT(*)
                      FROM res_partner p
                      LEFT JOIN customer_score s
@@ -245,7 +259,6 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                     "company": company.id,
                     "key": str(company.id),
                     "own": own,
-                    "currency": company.currency_id.id,
                 },
             )
             ids, classifiable = cr.fetchone()

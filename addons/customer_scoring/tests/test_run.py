@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -116,8 +117,8 @@ class TestRun(MainInvoicesCase):
 
     def test_full_run_reclassifies_only_moved_inputs(self):
         """A full run hands the class recomputation the customers whose inputs moved (the
-        12-month revenue, the value class, a turnover in a foreign currency, no class yet),
-        nothing when nothing moved, and everyone when the company's class rule changed."""
+        12-month revenue, the value class, no class yet), nothing when nothing moved, and
+        everyone when the company's class rule or the rate of a turnover currency changed."""
         engine_class = type(self.env["kam.class.engine"])
         original = engine_class._kam_recompute_abc_classes
         calls = []
@@ -135,21 +136,27 @@ class TestRun(MainInvoicesCase):
             self.assertIsNone(calls[-1], "the first run classifies every customer")
             calls.clear()
             scorer.compute_scores(companies=self.company, date=AS_OF)
-            # Only the turnover in SEK (today's rate) can move a class.
-            self.assertEqual(calls, [self.beta])
-            calls.clear()
+            self.assertEqual(calls, [], "nothing moved: nobody to reclassify")
             self.company.kam_b_min_purchases = 50.0
             scorer.compute_scores(companies=self.company, date=AS_OF)
             self.assertEqual(calls, [None], "a new threshold reclassifies every customer")
             calls.clear()
+            # Beta's turnover is in SEK: a new rate today moves its class input.
+            self.env["res.currency.rate"].create(
+                {
+                    "name": fields.Date.context_today(self.env.user),
+                    "rate": 13.0,
+                    "currency_id": self.sek.id,
+                    "company_id": self.company.id,
+                }
+            )
             scorer.compute_scores(companies=self.company, date=AS_OF)
-            self.assertEqual(calls, [self.beta])
+            self.assertEqual(calls, [None], "a new rate of a turnover currency: everyone")
             calls.clear()
             self._invoice(self.gamma, "2025-06-20", [(self.product_a, 1, 100.0)])
             scorer.compute_scores(companies=self.company, date=AS_OF)
         self.assertEqual(len(calls), 1)
         self.assertIn(self.gamma, calls[0])
-        self.assertIn(self.beta, calls[0])
         self.assertNotIn(self.delta, calls[0], "Delta's revenue did not move")
         # Gamma's 100 EUR are above the new B threshold, its second criterion: class B,
         # with its history row.
