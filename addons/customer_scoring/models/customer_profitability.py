@@ -59,7 +59,8 @@ class CustomerProfitability(models.Model):
         help="The customer's final class in the company when the figures were computed: "
         "its service level gives the cost to serve.",
     )
-    date_computed = fields.Date(string="As of", readonly=True)
+    # One date for the company's rows: a row whose figures did not move is not rewritten.
+    date_computed = fields.Date(string="As of", related="company_id.profit_date_computed")
 
     revenue_12m = fields.Monetary(string="Revenue 12 Months", readonly=True)
     margin_12m = fields.Monetary(

@@ -59,7 +59,6 @@ PROFIT_COLUMNS = (
     "currency_id",
     "user_id",
     "abc_class",
-    "date_computed",
     "revenue_12m",
     "margin_12m",
     "cost_field_sales",
@@ -154,6 +153,8 @@ class CustomerProfitabilityEngine(models.AbstractModel):
             )
         )
         written = cr.rowcount
+        if company.profit_date_computed != date:
+            company.sudo().profit_date_computed = date
         # Customers no longer scored in the company (archived, merged) leave.
         cr.execute(
             """DELETE FROM customer_profitability p
@@ -256,7 +257,7 @@ flags AS (
       FROM signals g
 )
 SELECT f.partner_id, %(currency)s AS currency_id, f.user_id, f.abc_class,
-       %(date)s::date AS date_computed, f.revenue_12m, f.margin_12m,
+       f.revenue_12m, f.margin_12m,
        f.cost_field_sales, f.cost_telesales, f.visits_per_year, f.cost_visits,
        f.cost_to_serve, f.margin_after_cost, f.avg_days_late,
        %(late_days)s AS late_days_limit, f.is_late_payer,

@@ -190,12 +190,11 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
 
     @api.model
     def _reclassify(self, company, partner_ids=None):
-        """key_account_mgmt's class recomputation in ``company`` (one or more) for
-        ``partner_ids`` or, after a full run, for the customers whose class inputs moved
+        """key_account_mgmt's class recomputation in ``company`` (one or more) for the
+        customers (of ``partner_ids``, default all) whose class inputs moved
         (``_class_inputs_moved``); then the inputs are remembered on their score rows."""
-        if partner_ids is None:
-            partner_ids = self._class_inputs_moved(company)
-        partners = None if partner_ids is None else self.env["res.partner"].browse(partner_ids)
+        moved = self._class_inputs_moved(company, partner_ids)
+        partners = None if moved is None else self.env["res.partner"].browse(moved)
         if partners is None or partners:
             self.env["kam.class.engine"]._kam_recompute_abc_classes(
                 company=company, partners=partners
@@ -230,40 +229,48 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
         return repr([company[name] for name in names if name in company._fields] + rates)
 
     @api.model
-    def _class_inputs_moved(self, companies):
-        """The commercial partners whose class in one of ``companies`` may have moved since
-        it was computed: their 12-month revenue or value class moved, or they have no
-        computed class there yet. None (every customer) when a company's rule or a rate of
-        its customers' turnovers changed (``_class_rule_key``), or when most moved."""
+    def _class_inputs_moved(self, companies, partner_ids=None):
+        """The commercial partners (of ``partner_ids``, default all) whose class in one of
+        ``companies`` may have moved since it was computed: their 12-month revenue or
+        value class moved, or they have no computed class there yet. When a company's rule
+        or a rate of its customers' turnovers changed (``_class_rule_key``): all of
+        ``partner_ids``, or None (every customer); None too when most moved."""
         cr = self.env.cr
         self.env.flush_all()
+        if any(
+            company.sudo().score_class_rule_key != self._class_rule_key(company)
+            for company in companies
+        ):
+            return None if partner_ids is None else list(partner_ids)
+        own = self.env["res.company"].sudo().search([]).partner_id.ids
+        subset = SQL("")
+        if partner_ids is not None:
+            subset = SQL("AND p.id = ANY(%s)", list(partner_ids))
         moved = set()
         for company in companies:
-            if company.sudo().score_class_rule_key != self._class_rule_key(company):
-                return None
-            own = self.env["res.company"].sudo().search([]).partner_id.ids
             cr.execute(
-                """SELECT ARRAY_AGG(p.id) FILTER (
-                              WHERE (s.id IS NOT NULL
-                                     AND (s.class_input_revenue, s.class_input_value_class)
-                                         IS DISTINCT FROM (s.revenue_12m, s.abc_value_class))
-                                 OR NOT COALESCE(p.abc_class_computed ? %(key)s, FALSE)),
-                          COUNT(*)
-                     FROM res_partner p
-                     LEFT JOIN customer_score s
-                            ON s.partner_id = p.id AND s.company_id = %(company)s
-                    WHERE p.active AND p.is_company AND p.parent_id IS NULL
-                      AND (p.company_id IS NULL OR p.company_id = %(company)s)
-                      AND p.id <> ALL(%(own)s)""",
-                {
-                    "company": company.id,
-                    "key": str(company.id),
-                    "own": own,
-                },
+                SQL(
+                    """SELECT ARRAY_AGG(p.id) FILTER (
+                                  WHERE (s.id IS NOT NULL
+                                         AND (s.class_input_revenue, s.class_input_value_class)
+                                             IS DISTINCT FROM (s.revenue_12m, s.abc_value_class))
+                                     OR NOT COALESCE(p.abc_class_computed ? %(key)s, FALSE)),
+                              COUNT(*)
+                         FROM res_partner p
+                         LEFT JOIN customer_score s
+                                ON s.partner_id = p.id AND s.company_id = %(company)s
+                        WHERE p.active AND p.is_company AND p.parent_id IS NULL
+                          AND (p.company_id IS NULL OR p.company_id = %(company)s)
+                          AND p.id <> ALL(%(own)s) %(subset)s""",
+                    company=company.id,
+                    key=str(company.id),
+                    own=own,
+                    subset=subset,
+                )
             )
             ids, classifiable = cr.fetchone()
-            # Most of them: the engine's own pass over every customer is cheaper.
-            if len(ids or ()) * 2 > classifiable:
+            # Most of every customer: the engine's own pass over them all is cheaper.
+            if partner_ids is None and len(ids or ()) * 2 > classifiable:
                 return None
             moved.update(ids or ())
         return sorted(moved)

@@ -266,8 +266,15 @@ class CustomerScoreRunner(models.AbstractModel):
         write of a row in the same transaction checks its foreign keys again. The rows of
         archived customers leave (``_drop_archived_rows``); customers that turn passive
         get their salesperson's to-do. The caller reclassifies (``_reclassify``)."""
-        cr = self.env.cr
         started = time.monotonic()
+        customers = self._prepare_new_rows(company, date)
+        return self._finish_company(company, date, batch_size, customers, started)
+
+    @api.model
+    def _prepare_new_rows(self, company, date):
+        """Temporary table ``customer_score_new``: the per-customer columns (ROW_COLUMNS)
+        of every customer of ``company``, from one set-based pass; returns their number."""
+        cr = self.env.cr
         source = self._prepare_figures_table(company, date)
         cr.execute("DROP TABLE IF EXISTS customer_score_new")
         cr.execute(
@@ -280,8 +287,21 @@ class CustomerScoreRunner(models.AbstractModel):
         )
         customers = cr.rowcount
         cr.execute("DROP TABLE customer_score_figures")
-        cr.execute("CREATE UNIQUE INDEX ON customer_score_new (partner_id)")
-        cr.execute("ANALYZE customer_score_new")
+        self._index_new_rows()
+        return customers
+
+    @api.model
+    def _index_new_rows(self):
+        self.env.cr.execute("CREATE UNIQUE INDEX ON customer_score_new (partner_id)")
+        self.env.cr.execute("ANALYZE customer_score_new")
+
+    @api.model
+    def _finish_company(self, company, date, batch_size, customers, started):
+        """The rest of a full run of ``company`` from its new rows in ``customer_score_new``
+        (``_prepare_new_rows``, or the batch jobs of customer_scoring_queue): the
+        company-wide ranks, the customer-base model, one upsert of the rows that moved,
+        archived customers' rows dropped and the owners' to-dos. Returns ``customers``."""
+        cr = self.env.cr
         self._prepare_final_table(company, SQL("customer_score_new"))
         self._apply_clv_model(company, date, SQL("customer_score_new"), full=True)
         # Customers that turn passive or declining with this run: their rows before it are

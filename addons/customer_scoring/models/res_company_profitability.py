@@ -12,6 +12,11 @@ class ResCompany(models.Model):
     # One file per concern of the company extension (models/__init__.py lists them).
     _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
+    profit_date_computed = fields.Date(
+        string="Profitability as of",
+        readonly=True,
+        help="Scoring date of the last computation of the customers' profitability.",
+    )
     profit_field_sales_cost = fields.Monetary(
         string="Yearly Cost of Field Sales",
         currency_field="currency_id",
