@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import res_company_activity
 from . import customer_score_figures
 from . import customer_score_ranks
+from . import customer_score_placement
 from . import customer_score_run
 from . import customer_clv_model
 from . import customer_clv_backtest

@@ -23,7 +23,12 @@ from .score_rules import SCORE_FACTORS
 
 class CustomerScore(models.Model):
     _name = "customer.score"
-    _inherit = ["customer.score.figures", "customer.score.ranks", "customer.score.runner"]
+    _inherit = [
+        "customer.score.figures",
+        "customer.score.ranks",
+        "customer.score.placement",
+        "customer.score.runner",
+    ]
     _description = "Customer Score"
     _order = "company_id, score desc, id"
     _rec_name = "partner_id"
@@ -96,6 +101,15 @@ class CustomerScore(models.Model):
         "the customer's class only when the company's class source is value ABC; the "
         "class that counts is the final class on the Key account tab of the customer.",
     )
+    # The last full run's order of the buyers (customer_score_placement.py).
+    rank_snap_neg = fields.Float(readonly=True, groups="base.group_system")
+    rank_snap_revenue = fields.Monetary(readonly=True, groups="base.group_system")
+    rank_snap_margin = fields.Float(readonly=True, groups="base.group_system")
+    rank_snap_invoices = fields.Integer(readonly=True, groups="base.group_system")
+    rank_snap_cum = fields.Monetary(readonly=True, groups="base.group_system")
+    rank_snap_position = fields.Integer(readonly=True, groups="base.group_system")
+    rank_snap_margin_le = fields.Integer(readonly=True, groups="base.group_system")
+    rank_snap_invoices_le = fields.Integer(readonly=True, groups="base.group_system")
     # What the class of key_account_mgmt was last computed from (``_reclassify``): a full
     # run reclassifies only the customers whose inputs moved since.
     class_input_revenue = fields.Monetary(readonly=True, groups="base.group_system")
@@ -184,6 +198,18 @@ class CustomerScore(models.Model):
         # with room left in each page the new versions stay in the page (HOT updates) and
         # the six indexes are not touched.
         self.env.cr.execute("ALTER TABLE customer_score SET (fillfactor = 50)")
+        # The lookups of partial runs in the last full run's order (a row's keys move only
+        # when its own revenue, margin or invoices move: most daily rewrites stay HOT).
+        for name, columns in (
+            ("neg", "rank_snap_neg, partner_id"),
+            ("margin", "rank_snap_margin"),
+            ("invoices", "rank_snap_invoices"),
+        ):
+            self.env.cr.execute(
+                f"""CREATE INDEX IF NOT EXISTS customer_score_rank_snap_{name}_idx
+                        ON customer_score (company_id, {columns})
+                     WHERE rank_snap_neg IS NOT NULL"""
+            )
 
     @api.depends(
         *(f"score_{name}" for name in SCORE_FACTORS),

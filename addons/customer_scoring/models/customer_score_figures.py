@@ -88,6 +88,19 @@ FINAL_COLUMNS = (
     "regularity_source",
 )
 
+# ... and the snapshot of a full run's order that partial runs are placed in
+# (customer_score_placement.py), written by full runs only.
+SNAPSHOT_COLUMNS = (
+    "rank_snap_neg",
+    "rank_snap_revenue",
+    "rank_snap_margin",
+    "rank_snap_invoices",
+    "rank_snap_cum",
+    "rank_snap_position",
+    "rank_snap_margin_le",
+    "rank_snap_invoices_le",
+)
+
 
 def _assign_moved_sql(columns, source):
     """SQL for writing ``columns`` of customer_score ``cs`` from ``source`` (an alias):

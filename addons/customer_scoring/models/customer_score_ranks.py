@@ -6,7 +6,12 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from . import score_rules
-from .customer_score_figures import FINAL_COLUMNS, VALUE_CLASSES, _assign_moved_sql
+from .customer_score_figures import (
+    FINAL_COLUMNS,
+    SNAPSHOT_COLUMNS,
+    VALUE_CLASSES,
+    _assign_moved_sql,
+)
 
 
 class CustomerScoreRanks(models.AbstractModel):
@@ -60,6 +65,12 @@ class CustomerScoreRanks(models.AbstractModel):
         subset = SQL("")
         if partner_ids is not None:
             subset = SQL("WHERE r.partner_id = ANY(%s)", list(partner_ids))
+        ranked = None
+        if partner_ids is not None:
+            # A partial run: placed from the last full run's order, not re-sorted.
+            ranked = self._placed_rows_sql(company, partner_ids, median, top)
+        if ranked is None:
+            ranked = self._ranked_rows_sql(company, rows, median, top)
         self.env.cr.execute("DROP TABLE IF EXISTS customer_score_final")
         self.env.cr.execute(
             SQL(
@@ -83,17 +94,55 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
              0::numeric AS expected_purchase_value, 0::numeric AS expected_revenue_12m,
              NULL::int4 AS clv_model_id,
              NULL::jsonb AS forecast_purchases,
-             NULL::varchar AS passive_signal, FALSE AS spend_declining
+             NULL::varchar AS passive_signal, FALSE AS spend_declining,
+             %(snapshot_x)s
         FROM (
       SELECT r.partner_id, r.revenue_12m, r.margin_12m, r.lifecycle_stage, e.is_rated,
-             e.regularity_source,
+             e.regularity_source, %(snapshot_r)s,
              CASE WHEN r.revenue_12m > 0 THEN %(class_case)s ELSE 'C' END AS value_class,
              %(points)s
-        FROM (
+        FROM (%(ranked)s) r
+        CROSS JOIN LATERAL (
+            SELECT %(evaluative)s AS f_evaluative, %(rated)s AS is_rated,
+                   %(regularity_source)s AS regularity_source
+              FROM res_partner p WHERE p.id = r.partner_id
+        ) e
+        %(subset)s
+        ) x
+""",
+                total=total,
+                threshold=company.score_concentration_threshold,
+                case_rate=case_rate,
+                case_factor=case_factor,
+                dp=company.currency_id.decimal_places,
+                class_case=self._abc_case_sql(company),
+                points=score_rules.points_sql(company),
+                score=score_rules.score_sql(),
+                ranked=ranked,
+                snapshot_r=SQL(", ").join(SQL("r.%s", SQL.identifier(n)) for n in SNAPSHOT_COLUMNS),
+                snapshot_x=SQL(", ").join(SQL("x.%s", SQL.identifier(n)) for n in SNAPSHOT_COLUMNS),
+                evaluative=evaluative,
+                rated=rated,
+                regularity_source=score_rules.regularity_source_sql(
+                    self.env["res.partner"], regularity
+                ),
+                subset=subset,
+            )
+        )
+        self.env.cr.execute("ANALYZE customer_score_final")
+
+    @api.model
+    def _ranked_rows_sql(self, company, rows, median, top):
+        """The rows of ``company`` in ``rows`` with their ranks over all of them (window
+        functions), and the snapshot of the order (SNAPSHOT_COLUMNS) that partial runs
+        place their customers in (``_placed_rows_sql``)."""
+        positive = SQL("cs.revenue_12m > 0")
+        return SQL(
+            """
             -- The ranks need every row of the company, but nothing else: the partner
             -- (evaluative ratings) is joined after, only to the rows being written.
             SELECT cs.partner_id, cs.revenue_12m, cs.margin_12m, cs.lifecycle_stage,
-                   cs.regularity_computed,
+                   cs.regularity_computed, %(snapshot)s,
                    SUM(cs.revenue_12m) OVER w_order
                        / NULLIF(SUM(cs.revenue_12m) OVER w_all, 0) * 100 AS cum_share,
                    ROW_NUMBER() OVER w_order AS rank,
@@ -123,36 +172,23 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                                 ORDER BY cs.margin_percent::float8),
                    w_frequency AS (PARTITION BY cs.revenue_12m > 0
                                    ORDER BY cs.invoice_count_12m)
-        ) r
-        CROSS JOIN LATERAL (
-            SELECT %(evaluative)s AS f_evaluative, %(rated)s AS is_rated,
-                   %(regularity_source)s AS regularity_source
-              FROM res_partner p WHERE p.id = r.partner_id
-        ) e
-        %(subset)s
-        ) x
 """,
-                total=total,
-                threshold=company.score_concentration_threshold,
-                case_rate=case_rate,
-                case_factor=case_factor,
-                dp=company.currency_id.decimal_places,
-                class_case=self._abc_case_sql(company),
-                points=score_rules.points_sql(company),
-                score=score_rules.score_sql(),
-                f_revenue=score_rules.revenue_factor_sql(top),
-                f_growth=score_rules.growth_factor_sql(median),
-                evaluative=evaluative,
-                rated=rated,
-                regularity_source=score_rules.regularity_source_sql(
-                    self.env["res.partner"], regularity
-                ),
-                rows=rows,
-                company=company.id,
-                subset=subset,
-            )
+            f_revenue=score_rules.revenue_factor_sql(top),
+            f_growth=score_rules.growth_factor_sql(median),
+            snapshot=SQL(
+                """CASE WHEN %(p)s THEN -cs.revenue_12m::float8 END AS rank_snap_neg,
+                   CASE WHEN %(p)s THEN cs.revenue_12m END AS rank_snap_revenue,
+                   CASE WHEN %(p)s THEN cs.margin_percent::float8 END AS rank_snap_margin,
+                   CASE WHEN %(p)s THEN cs.invoice_count_12m END AS rank_snap_invoices,
+                   CASE WHEN %(p)s THEN SUM(cs.revenue_12m) OVER w_order END AS rank_snap_cum,
+                   CASE WHEN %(p)s THEN ROW_NUMBER() OVER w_order END AS rank_snap_position,
+                   CASE WHEN %(p)s THEN COUNT(*) OVER w_margin END AS rank_snap_margin_le,
+                   CASE WHEN %(p)s THEN COUNT(*) OVER w_frequency END AS rank_snap_invoices_le""",
+                p=positive,
+            ),
+            rows=rows,
+            company=company.id,
         )
-        self.env.cr.execute("ANALYZE customer_score_final")
 
     @api.model
     def _finalize_company(self, company, date, partner_ids=None):

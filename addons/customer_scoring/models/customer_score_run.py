@@ -18,7 +18,7 @@ from odoo.tools import SQL, split_every
 
 from ..tools import clv_model
 from . import score_rules
-from .customer_score_figures import FINAL_COLUMNS, ROW_COLUMNS
+from .customer_score_figures import FINAL_COLUMNS, ROW_COLUMNS, SNAPSHOT_COLUMNS
 
 _logger = logging.getLogger(__name__)
 
@@ -321,10 +321,13 @@ class CustomerScoreRunner(models.AbstractModel):
             """SELECT %s, %s FROM customer_score_new n
                  JOIN customer_score_final f ON f.partner_id = n.partner_id""",
             SQL(", ").join(SQL("n.%s", SQL.identifier(name)) for name in ROW_COLUMNS),
-            SQL(", ").join(SQL("f.%s", SQL.identifier(name)) for name in FINAL_COLUMNS),
+            SQL(", ").join(
+                SQL("f.%s", SQL.identifier(name)) for name in FINAL_COLUMNS + SNAPSHOT_COLUMNS
+            ),
         )
-        cr.execute(self._upsert_sql(ROW_COLUMNS + FINAL_COLUMNS, select))
+        cr.execute(self._upsert_sql(ROW_COLUMNS + FINAL_COLUMNS + SNAPSHOT_COLUMNS, select))
         written = cr.rowcount
+        self._keep_snapshot(company)
         cr.execute(
             """DELETE FROM customer_score_mark
                 WHERE company_id = %s

@@ -60,6 +60,10 @@ class ResCompany(models.Model):
     # The class rule the customers' classes were last all computed with (customer.score
     # ._class_rule_key): a change reclassifies every customer on the next full run.
     score_class_rule_key = fields.Char(readonly=True, groups="base.group_system")
+    # The score rows holding the snapshot of the last full run's order (-1: none yet).
+    score_rank_snapshot_count = fields.Integer(
+        readonly=True, default=-1, groups="base.group_system"
+    )
 
     # Lifecycle thresholds.
     score_passive_gap_factor = fields.Float(

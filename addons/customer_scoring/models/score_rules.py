@@ -141,12 +141,14 @@ def company_benchmarks(cr, company, rows):
     return float(median), float(top)
 
 
-def revenue_factor_sql(top):
+def revenue_factor_sql(top, higher=None, buyers=None):
     """Half the rank among buyers (cumulative distribution), half the size: the square
     root of the revenue against the company's largest buyer. A rank alone put a customer
     of 8,000 close to one of 500,000 when most customers are small; a size capped at the
     top tenth put every regular customer level with the largest key account. The square
-    root keeps a customer of a tenth of the largest at a third of the size points."""
+    root keeps a customer of a tenth of the largest at a third of the size points.
+    ``higher`` (the buyers with more revenue) and ``buyers`` are SQL expressions; by
+    default the windows ``w_desc`` and ``w_all`` of the ranked rows."""
     size = (
         SQL("SQRT(LEAST(GREATEST(cs.revenue_12m::float8, 0) / %s, 1))", top)
         if top > 0
@@ -154,9 +156,10 @@ def revenue_factor_sql(top):
     )
     return SQL(
         """CASE WHEN cs.revenue_12m > 0
-                THEN 0.5 * (1 - (RANK() OVER w_desc - 1)::float / COUNT(*) OVER w_all)
-                     + 0.5 * %s
+                THEN 0.5 * (1 - (%s)::float / %s) + 0.5 * %s
                 ELSE 0 END""",
+        higher or SQL("RANK() OVER w_desc - 1"),
+        buyers or SQL("COUNT(*) OVER w_all"),
         size,
     )
 
