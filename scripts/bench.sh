@@ -6,7 +6,7 @@
 #   BENCH_DB (kam_bench, 100,000 customers), BENCH_SMALL_DB (kam_bench10k, 10,000 customers:
 #   the peak-memory comparison), BENCH_CUSTOMERS, BENCH_SMALL_CUSTOMERS, BENCH_TODAY,
 #   BENCH_LABEL (first note under the table: what was measured), BENCH_ONLY (comma-separated
-#   row groups: full, floor, naive, incremental, memory, list, model, startpage;
+#   row groups: full, floor, naive, incremental, days, memory, list, model, startpage;
 #   default all),
 #   BENCH_PAIRS (model: pairs of daily runs with and without the model, default 3).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

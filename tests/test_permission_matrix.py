@@ -99,6 +99,7 @@ EXPECTED = {
     ),
     "customer.score.figures": (None, {}),
     "customer.score.mark": ("-, -, -, -, ru, -, -", {}),
+    "customer.score.placement": (None, {}),
     "customer.score.ranks": (None, {}),
     "customer.score.run": ("-, -, -, -, ru, -, -", {}),
     "customer.score.runner": (None, {}),

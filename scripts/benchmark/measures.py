@@ -175,6 +175,37 @@ def measure_incremental(env, args):
     }
 
 
+def measure_days(env, args):
+    """The revenue days rebuilt from the journal items, then checked against them (as
+    `make revenue-days`); rolled back."""
+    from odoo.addons.customer_scoring.tools.revenue_lines import revenue_line_where_sql
+    from odoo.tools import SQL
+
+    Day = env["customer.revenue.day"]
+    t0 = time.perf_counter()
+    days = Day._rebuild()
+    rebuild_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    mismatches, _examples = Day._check()
+    check_seconds = time.perf_counter() - t0
+    env.cr.execute(
+        SQL(
+            """SELECT COUNT(*) FROM account_move_line aml
+                 JOIN account_move am ON am.id = aml.move_id WHERE %s""",
+            revenue_line_where_sql("aml", "am"),
+        )
+    )
+    lines = env.cr.fetchone()[0]
+    env.cr.rollback()
+    return {
+        "days": days,
+        "lines": lines,
+        "rebuild_seconds": rebuild_seconds,
+        "check_seconds": check_seconds,
+        "mismatches": mismatches,
+    }
+
+
 def _list_specs(Partner):
     """The web client's specification of the partner list view: (plain, with scores)."""
     from lxml import etree
@@ -245,6 +276,7 @@ MEASURES = {
     "naive_revenue": measure_naive_revenue,
     "ours": measure_ours,
     "incremental": measure_incremental,
+    "days": measure_days,
     "list": measure_list,
     "model": measure_model,
     "startpage": measure_startpage,
