@@ -284,6 +284,8 @@ class CustomerProfitability(models.Model):
     # Buttons
     # ------------------------------------------------------------------
     def _window(self):
+        # The date is the company's: reading it checks no access to this row, so check it.
+        self.check_access("read")
         date = self.date_computed or fields.Date.context_today(self)
         return self.env["customer.score"]._get_windows(date)
 
