@@ -8,7 +8,7 @@ scheduled actions), ``customer_score_figures.py`` (figures from the journal item
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from ..tools.revenue_lines import invoice_lines_action, revenue_line_domain
 from . import score_rules
@@ -201,14 +201,17 @@ class CustomerScore(models.Model):
         # The lookups of partial runs in the last full run's order (a row's keys move only
         # when its own revenue, margin or invoices move: most daily rewrites stay HOT).
         for name, columns in (
-            ("neg", "rank_snap_neg, partner_id"),
-            ("margin", "rank_snap_margin"),
-            ("invoices", "rank_snap_invoices"),
+            ("customer_score_rank_snap_neg_idx", ("rank_snap_neg", "partner_id")),
+            ("customer_score_rank_snap_margin_idx", ("rank_snap_margin",)),
+            ("customer_score_rank_snap_invoices_idx", ("rank_snap_invoices",)),
         ):
             self.env.cr.execute(
-                f"""CREATE INDEX IF NOT EXISTS customer_score_rank_snap_{name}_idx
-                        ON customer_score (company_id, {columns})
-                     WHERE rank_snap_neg IS NOT NULL"""
+                SQL(
+                    """CREATE INDEX IF NOT EXISTS %s ON customer_score (company_id, %s)
+                        WHERE rank_snap_neg IS NOT NULL""",
+                    SQL.identifier(name),
+                    SQL(", ").join(SQL.identifier(column) for column in columns),
+                )
             )
 
     @api.depends(
