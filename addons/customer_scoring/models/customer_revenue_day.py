@@ -61,6 +61,16 @@ def days_from_lines_sql(condition):
     )
 
 
+def insert_days_sql(condition):
+    """INSERT into customer_revenue_day of the days of the revenue lines that meet
+    ``condition`` (see ``days_from_lines_sql``)."""
+    return SQL(
+        "INSERT INTO customer_revenue_day (partner_id, company_id, date, %s) %s",
+        SQL(", ").join(SQL.identifier(name) for name in DAY_COLUMNS),
+        days_from_lines_sql(condition),
+    )
+
+
 class CustomerRevenueDay(models.Model):
     _name = "customer.revenue.day"
     _description = "Customer Revenue per Day"
@@ -127,16 +137,12 @@ class CustomerRevenueDay(models.Model):
             )
         )
         cr.execute(
-            SQL(
-                "INSERT INTO customer_revenue_day (partner_id, company_id, date, %s) %s",
-                SQL(", ").join(SQL.identifier(name) for name in DAY_COLUMNS),
-                days_from_lines_sql(
-                    SQL(
-                        """(aml.partner_id, aml.company_id, aml.date) IN (
-                               SELECT k.partner_id, k.company_id, k.date FROM %s)""",
-                        key_table,
-                    )
-                ),
+            insert_days_sql(
+                SQL(
+                    """(aml.partner_id, aml.company_id, aml.date) IN (
+                           SELECT k.partner_id, k.company_id, k.date FROM %s)""",
+                    key_table,
+                )
             )
         )
         self.invalidate_model()
@@ -208,13 +214,7 @@ class CustomerRevenueDay(models.Model):
             )
         else:
             cr.execute("TRUNCATE customer_revenue_day")
-        cr.execute(
-            SQL(
-                "INSERT INTO customer_revenue_day (partner_id, company_id, date, %s) %s",
-                SQL(", ").join(SQL.identifier(name) for name in DAY_COLUMNS),
-                days_from_lines_sql(condition),
-            )
-        )
+        cr.execute(insert_days_sql(condition))
         written = cr.rowcount
         cr.execute("ANALYZE customer_revenue_day")
         self.invalidate_model()

@@ -16,11 +16,22 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from . import score_rules
+from .customer_score_figures import SNAPSHOT_COLUMNS
 
 
 class CustomerScorePlacement(models.AbstractModel):
     _name = "customer.score.placement"
     _description = "Customer Score: Partial Runs Placed in the Last Full Run's Order"
+
+    @api.model
+    def _snapshot_rows(self, company):
+        """The score rows of ``company`` holding a place in the snapshot."""
+        self.env.cr.execute(
+            """SELECT COUNT(*) FROM customer_score
+                WHERE company_id = %s AND rank_snap_neg IS NOT NULL""",
+            [company.id],
+        )
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _snapshot_valid(self, company):
@@ -29,35 +40,23 @@ class CustomerScorePlacement(models.AbstractModel):
         kept = company.sudo().score_rank_snapshot_count
         if kept is None or kept < 0:
             return False
-        self.env.cr.execute(
-            """SELECT COUNT(*) FROM customer_score
-                WHERE company_id = %s AND rank_snap_neg IS NOT NULL""",
-            [company.id],
-        )
-        return self.env.cr.fetchone()[0] == kept
+        return self._snapshot_rows(company) == kept
 
     @api.model
     def _keep_snapshot(self, company):
         """After a full run: the rows it did not rank (no longer customers) leave the
         snapshot, and the company remembers how many rows it holds."""
-        cr = self.env.cr
-        cr.execute(
-            """UPDATE customer_score s
-                  SET rank_snap_neg = NULL, rank_snap_revenue = NULL, rank_snap_margin = NULL,
-                      rank_snap_invoices = NULL, rank_snap_cum = NULL,
-                      rank_snap_position = NULL, rank_snap_margin_le = NULL,
-                      rank_snap_invoices_le = NULL
-                WHERE s.company_id = %s AND s.rank_snap_neg IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM customer_score_new n
-                                   WHERE n.partner_id = s.partner_id)""",
-            [company.id],
+        self.env.cr.execute(
+            SQL(
+                """UPDATE customer_score s SET %s
+                    WHERE s.company_id = %s AND s.rank_snap_neg IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM customer_score_new n
+                                       WHERE n.partner_id = s.partner_id)""",
+                SQL(", ").join(SQL("%s = NULL", SQL.identifier(n)) for n in SNAPSHOT_COLUMNS),
+                company.id,
+            )
         )
-        cr.execute(
-            """SELECT COUNT(*) FROM customer_score
-                WHERE company_id = %s AND rank_snap_neg IS NOT NULL""",
-            [company.id],
-        )
-        company.sudo().score_rank_snapshot_count = cr.fetchone()[0]
+        company.sudo().score_rank_snapshot_count = self._snapshot_rows(company)
 
     @api.model
     def _placed_rows_sql(self, company, partner_ids, median, top):
