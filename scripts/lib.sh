@@ -16,6 +16,11 @@ OUR_MODULES="key_account_mgmt,customer_scoring"
 # database: the main test database has no stock.
 STOCK_MODULES="stock"
 STOCK_BRIDGE="customer_scoring_stock"
+# The job-queue bridge (auto-installed with customer_scoring and OCA's queue_job, a PyPI
+# wheel of requirements.txt) is tested on its own database too: with it, the button and the
+# scheduled action queue jobs instead of scoring at once.
+QUEUE_MODULES="queue_job"
+QUEUE_BRIDGE="customer_scoring_queue"
 PG_CLUSTER_VERSION="${PG_CLUSTER_VERSION:-15}"
 PG_CLUSTER_NAME="${PG_CLUSTER_NAME:-main}"
 
@@ -27,6 +32,11 @@ require_odoo() {
     if ! version="$("$PYTHON" -c 'import odoo.release as r; print(r.version)' 2>/dev/null)"; then
         die "Odoo 18.0 is not installed for $PYTHON ('import odoo' fails). Install Odoo 18.0 Community first (see README.md, Prerequisites)."
     fi
+    # An OCA odoo-addon-* wheel (queue_job) writes site-packages/odoo/addons: beside an
+    # editable Odoo installed in setuptools' default (finder) mode, that directory makes
+    # `odoo` a namespace package without odoo.cli, and the odoo command fails.
+    "$PYTHON" -c 'import odoo, sys; sys.exit(getattr(odoo, "__file__", None) is None)' \
+        || die "'import odoo' finds a namespace package, not Odoo: an odoo-addon-* wheel's site-packages/odoo shadows an editable Odoo install. Reinstall Odoo with: pip install -e <odoo source> --config-settings editable_mode=compat (or without -e)."
     case "$version" in
         18.0*) log "Odoo $version found" ;;
         *) die "Odoo 18.0 is required, found Odoo $version. Install Odoo 18.0 Community (see README.md)." ;;
@@ -128,6 +138,19 @@ create_stock_db_with_modules() {
     createdb -T "$tmpl" "$db"
     log "Installing $OUR_MODULES,$STOCK_BRIDGE into $db"
     odoo_run -d "$db" -i "$OUR_MODULES,$STOCK_BRIDGE" --stop-after-init --log-level=warn
+}
+
+# Fresh database from the base template with our modules, queue_job and the queue bridge.
+create_queue_db_with_modules() {
+    local db="$1" tmpl
+    "$PYTHON" -c 'import importlib.util as u; import sys; sys.exit(u.find_spec("odoo.addons.queue_job") is None)' \
+        || die "OCA queue_job not found: pip install -r requirements.txt (odoo-addon-queue-job)"
+    tmpl="$(ensure_base_template)"
+    dropdb --if-exists "$db"
+    createdb -T "$tmpl" "$db"
+    log "Installing $OUR_MODULES,$QUEUE_MODULES,$QUEUE_BRIDGE into $db"
+    odoo_run -d "$db" -i "$OUR_MODULES,$QUEUE_MODULES,$QUEUE_BRIDGE" --stop-after-init \
+        --log-level=warn
 }
 
 # Fresh database from the base template with our modules installed.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make test`: fresh test database with both add-ons, every test through pytest-odoo; a
-# second database with Inventory (stock) and the stock bridge for its tests; then ruff and the
-# OCA linters (scripts/lint_oca.sh).
+# `make test`: fresh test database with both add-ons, every test through pytest-odoo; the
+# fault tests on copies of it; a database with Inventory (stock) and the stock bridge, and one
+# with OCA's queue_job and the job-queue bridge, for their tests; the browser tours; then ruff
+# and the OCA linters (scripts/lint_oca.sh).
 # Fails (never skips) when Odoo 18.0 or PostgreSQL is missing.
 source "$(dirname "$0")/lib.sh"
 
@@ -69,6 +70,23 @@ elif [ "$rc" -ne 0 ]; then
     die "stock bridge tests failed (pytest exit $rc)"
 fi
 stock_tests=$(sed -nE 's/.*=+ ([0-9]+) passed.*/\1/p' "$stock_log" | tail -1)
+
+# Third stage: the job-queue bridge's tests on a database with queue_job.
+QUEUE_DB="${KAM_TEST_QUEUE_DB:-kam_test_queue}"
+create_queue_db_with_modules "$QUEUE_DB"
+log "Running the job-queue bridge's tests on database $QUEUE_DB"
+set +e
+queue_log="$(mktemp /tmp/kam_pytest_queue.XXXXXX.log)"
+pytest --odoo-config="$ODOO_CONF" --odoo-database="$QUEUE_DB" --ignore-glob='*/test_tour_*.py' \
+    addons/customer_scoring_queue/tests | tee "$queue_log"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -eq 5 ]; then
+    die "pytest collected no job-queue bridge tests (exit 5): that is a failure, not a pass."
+elif [ "$rc" -ne 0 ]; then
+    die "job-queue bridge tests failed (pytest exit $rc)"
+fi
+queue_tests=$(sed -nE 's/.*=+ ([0-9]+) passed.*/\1/p' "$queue_log" | tail -1)
 tours="skipped (KAM_SKIP_TOURS=1)"
 if [ "${KAM_SKIP_TOURS:-0}" != "1" ]; then
     run_tours "$DB"
@@ -81,4 +99,4 @@ log "ruff format --check"
 ruff format --check addons tests scripts
 # OCA conformance: installs the pinned linters when missing, fails on any finding.
 bash "$ROOT/scripts/lint_oca.sh"
-log "All tests and checks passed in $(( $(date +%s) - start )) s: ${model_tests:-?} model tests, ${fault_tests:-?} fault tests ($faults faults injected), ${stock_tests:-?} stock bridge tests, browser tours $tours, ruff and OCA linters clean"
+log "All tests and checks passed in $(( $(date +%s) - start )) s: ${model_tests:-?} model tests, ${fault_tests:-?} fault tests ($faults faults injected), ${stock_tests:-?} stock bridge tests, ${queue_tests:-?} job-queue bridge tests, browser tours $tours, ruff and OCA linters clean"

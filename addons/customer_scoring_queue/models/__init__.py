@@ -1,0 +1,2 @@
+from . import customer_score_run
+from . import customer_score
