@@ -31,5 +31,5 @@ clean-db:  ## drop the demo and test databases (the base template is kept)
 	dropdb --if-exists kam_test_stock
 	dropdb --if-exists kam_test_queue
 
-bench:  ## benchmark databases kam_bench (100k customers, 2M lines) and kam_bench10k, add-ons updated, one table in docs/benchmarks.md; BENCH_REBUILD=1 regenerates; BENCH_ONLY=model (or full,floor,naive,incremental,days,memory,list,startpage, comma-separated) runs only those rows
+bench:  ## benchmark databases kam_bench (100k customers, 2M lines) and kam_bench10k, add-ons updated, one table in docs/benchmarks.md; BENCH_REBUILD=1 regenerates; BENCH_ONLY=model (or full,floor,naive,incremental,days,memory,list,startpage,queue, comma-separated) runs only those rows
 	bash scripts/bench.sh

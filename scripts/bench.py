@@ -56,6 +56,7 @@ def _parser():
     run = sub.add_parser("run", help="all measurements, one table")
     run.add_argument("-d", "--db", required=True)
     run.add_argument("--small-db", required=True)
+    run.add_argument("--queue-db", default="kam_bench_queue", help="queue: the copy with queue_job")
     run.add_argument("--today", type=date.fromisoformat, default=DEFAULT_TODAY)
     run.add_argument("--output", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     run.add_argument("--generation", default="", help="generation time note for the report")

@@ -6,8 +6,9 @@
 #   BENCH_DB (kam_bench, 100,000 customers), BENCH_SMALL_DB (kam_bench10k, 10,000 customers:
 #   the peak-memory comparison), BENCH_CUSTOMERS, BENCH_SMALL_CUSTOMERS, BENCH_TODAY,
 #   BENCH_LABEL (first note under the table: what was measured), BENCH_ONLY (comma-separated
-#   row groups: full, floor, naive, incremental, days, memory, list, model, startpage;
-#   default all),
+#   row groups: full, floor, naive, incremental, days, memory, list, model, startpage,
+#   queue; default all), BENCH_QUEUE_DB (kam_bench_queue: a copy of BENCH_DB with OCA's
+#   queue_job and customer_scoring_queue, for the queue rows; BENCH_QUEUE_PAIRS),
 #   BENCH_PAIRS (model: pairs of daily runs with and without the model, default 3).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -19,6 +20,7 @@ BENCH_TODAY="${BENCH_TODAY:-2026-11-23}"
 BENCH_REBUILD="${BENCH_REBUILD:-0}"
 BENCH_LABEL="${BENCH_LABEL:-}"
 BENCH_ONLY="${BENCH_ONLY:-}"
+BENCH_QUEUE_DB="${BENCH_QUEUE_DB:-kam_bench_queue}"
 
 require_odoo
 require_postgres
@@ -58,6 +60,26 @@ case ",${BENCH_ONLY:-full}," in
 esac
 build "$BENCH_DB" "$BENCH_CUSTOMERS"
 
+# The queue rows run on a copy with queue_job: the copy's runs and jobs are its own. Made again
+# when the benchmark database was regenerated, else its add-ons are updated.
+queue_copy() {
+    if [ -n "$GENERATION_NOTE" ] || ! db_exists "$BENCH_QUEUE_DB"; then
+        log "Copying $BENCH_DB to $BENCH_QUEUE_DB and installing $QUEUE_MODULES,$QUEUE_BRIDGE"
+        dropdb --if-exists "$BENCH_QUEUE_DB"
+        createdb -T "$BENCH_DB" "$BENCH_QUEUE_DB"
+        odoo_run -d "$BENCH_QUEUE_DB" -i "$QUEUE_MODULES,$QUEUE_BRIDGE" --stop-after-init \
+            --log-level=warn
+    else
+        log "Reusing $BENCH_QUEUE_DB; updating $OUR_MODULES,$QUEUE_BRIDGE"
+        odoo_run -d "$BENCH_QUEUE_DB" -u "$OUR_MODULES,$QUEUE_BRIDGE" --stop-after-init \
+            --log-level=warn
+    fi
+}
+case ",${BENCH_ONLY:-queue}," in
+    *,queue,*) queue_copy ;;
+esac
+
 "$PYTHON" scripts/bench.py run -d "$BENCH_DB" --small-db "$BENCH_SMALL_DB" \
+    --queue-db "$BENCH_QUEUE_DB" \
     --today "$BENCH_TODAY" --generation "$GENERATION_NOTE" --label "$BENCH_LABEL" \
     --only "$BENCH_ONLY"

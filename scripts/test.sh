@@ -22,7 +22,7 @@ set +e
 pytest_log="$(mktemp /tmp/kam_pytest.XXXXXX.log)"
 # The fault tests (tests/faults) run in their own stage below, without --odoo-database.
 pytest --odoo-config="$ODOO_CONF" --odoo-database="$DB" --ignore-glob='*/test_tour_*.py' \
-    --ignore=tests/faults \
+    --ignore=tests/faults --ignore=tests/queue_runner \
     addons/key_account_mgmt/tests addons/customer_scoring/tests tests "$@" | tee "$pytest_log"
 rc=${PIPESTATUS[0]}
 set -e
@@ -87,6 +87,20 @@ elif [ "$rc" -ne 0 ]; then
     die "job-queue bridge tests failed (pytest exit $rc)"
 fi
 queue_tests=$(sed -nE 's/.*=+ ([0-9]+) passed.*/\1/p' "$queue_log" | tail -1)
+# And with queue_job's real job runner: an Odoo server with two workers runs the jobs the
+# scheduled action queues, on a copy of $QUEUE_DB with generated data.
+log "Running the job runner's tests (odoo --workers=2) on copies of $QUEUE_DB"
+set +e
+runner_log="$(mktemp /tmp/kam_queue_runner.XXXXXX.log)"
+KAM_QUEUE_TEMPLATE="$QUEUE_DB" pytest tests/queue_runner -q | tee "$runner_log"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -eq 5 ]; then
+    die "pytest collected no job runner tests (exit 5): that is a failure, not a pass."
+elif [ "$rc" -ne 0 ]; then
+    die "job runner tests failed (pytest exit $rc)"
+fi
+runner_tests=$(sed -nE 's/^(.* )?([0-9]+) passed.*/\2/p' "$runner_log" | tail -1)
 tours="skipped (KAM_SKIP_TOURS=1)"
 if [ "${KAM_SKIP_TOURS:-0}" != "1" ]; then
     run_tours "$DB"
@@ -99,4 +113,4 @@ log "ruff format --check"
 ruff format --check addons tests scripts
 # OCA conformance: installs the pinned linters when missing, fails on any finding.
 bash "$ROOT/scripts/lint_oca.sh"
-log "All tests and checks passed in $(( $(date +%s) - start )) s: ${model_tests:-?} model tests, ${fault_tests:-?} fault tests ($faults faults injected), ${stock_tests:-?} stock bridge tests, ${queue_tests:-?} job-queue bridge tests, browser tours $tours, ruff and OCA linters clean"
+log "All tests and checks passed in $(( $(date +%s) - start )) s: ${model_tests:-?} model tests, ${fault_tests:-?} fault tests ($faults faults injected), ${stock_tests:-?} stock bridge tests, ${queue_tests:-?} job-queue bridge tests, ${runner_tests:-?} job runner tests, browser tours $tours, ruff and OCA linters clean"

@@ -9,6 +9,7 @@ from datetime import timedelta
 from .common import LIST_ROWS, SKIP_HOOK, odoo_env, peak_rss_mb
 from .model import measure_model
 from .naive import measure_naive, measure_naive_revenue, sample_partners
+from .queue import measure_queue
 from .startpage import measure_startpage
 
 # The score columns of the customers list (those that exist are added to the plain list).
@@ -280,6 +281,7 @@ MEASURES = {
     "list": measure_list,
     "model": measure_model,
     "startpage": measure_startpage,
+    "queue": measure_queue,
 }
 
 

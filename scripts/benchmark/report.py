@@ -10,6 +10,7 @@ import time
 from datetime import datetime
 
 from .common import LIST_ROWS, NAIVE_PARTNERS, ROOT, SKIP_HOOK, TIMEOUT, log
+from .queue import queue_rows
 
 BENCH_PY = os.path.join(ROOT, "scripts", "bench.py")
 # customer companies: every company partner except our own companies
@@ -126,6 +127,7 @@ GROUPS = (
     "list",
     "model",
     "startpage",
+    "queue",
 )
 NEEDS = {
     "full": ("floor", "full", "small_full", "first", "nightly", "small_nightly"),
@@ -137,6 +139,7 @@ NEEDS = {
     "list": ("list",),
     "model": ("model",),
     "startpage": ("startpage",),
+    "queue": ("queue",),
 }
 ORDER = (
     "floor",
@@ -153,9 +156,14 @@ ORDER = (
     "list",
     "model",
     "startpage",
+    "queue",
 )
-# measurement -> (bench.py measure name, on the small database)
-SOURCES = {"small_full": ("full", True), "small_nightly": ("nightly", True)}
+# measurement -> (bench.py measure name, database: main, small or queue)
+SOURCES = {
+    "small_full": ("full", "small"),
+    "small_nightly": ("nightly", "small"),
+    "queue": ("queue", "queue"),
+}
 
 
 def selected_groups(only):
@@ -184,8 +192,9 @@ def _measure_all(args, groups):
         if name == "first" and results["full"]["first_run"]:
             results[name] = results["full"]
             continue
-        measure, small = SOURCES.get(name, (name, False))
-        results[name] = run_measure(measure, args.small_db if small else args.db, args.today)
+        measure, where = SOURCES.get(name, (name, "main"))
+        db = {"main": args.db, "small": args.small_db, "queue": args.queue_db}[where]
+        results[name] = run_measure(measure, db, args.today)
     return results
 
 
@@ -444,6 +453,7 @@ ROWS = {
     "list": _list_rows,
     "model": _model_rows,
     "startpage": _startpage_rows,
+    "queue": lambda m, k, small_k: queue_rows(m, k, _row, _s),
 }
 
 
