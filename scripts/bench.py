@@ -57,6 +57,9 @@ def _parser():
     run.add_argument("-d", "--db", required=True)
     run.add_argument("--small-db", required=True)
     run.add_argument("--queue-db", default="kam_bench_queue", help="queue: the copy with queue_job")
+    run.add_argument(
+        "--sizes", default="", help="scale curve: db:customers,... (BENCH_SIZES, bench.sh)"
+    )
     run.add_argument("--today", type=date.fromisoformat, default=DEFAULT_TODAY)
     run.add_argument("--output", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     run.add_argument("--generation", default="", help="generation time note for the report")

@@ -9,7 +9,10 @@
 #   row groups: full, floor, naive, incremental, days, memory, list, model, startpage,
 #   queue; default all), BENCH_QUEUE_DB (kam_bench_queue: a copy of BENCH_DB with OCA's
 #   queue_job and customer_scoring_queue, for the queue rows; BENCH_QUEUE_PAIRS),
-#   BENCH_PAIRS (model: pairs of daily runs with and without the model, default 3).
+#   BENCH_PAIRS (model: pairs of daily runs with and without the model, default 3),
+#   BENCH_SIZES (the scale curve, not run by default: comma-separated customer counts, e.g.
+#   10000,100000,300000; one database per size, kam_bench_<k>k unless it is one of the two
+#   above; the daily run on each, time per customer).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BENCH_DB="${BENCH_DB:-kam_bench}"
@@ -21,6 +24,7 @@ BENCH_REBUILD="${BENCH_REBUILD:-0}"
 BENCH_LABEL="${BENCH_LABEL:-}"
 BENCH_ONLY="${BENCH_ONLY:-}"
 BENCH_QUEUE_DB="${BENCH_QUEUE_DB:-kam_bench_queue}"
+BENCH_SIZES="${BENCH_SIZES:-}"
 
 require_odoo
 require_postgres
@@ -79,7 +83,18 @@ case ",${BENCH_ONLY:-queue}," in
     *,queue,*) queue_copy ;;
 esac
 
+# The scale curve's databases (BENCH_SIZES): the two above when their size is asked for.
+SIZES_ARG=""
+for size in ${BENCH_SIZES//,/ }; do
+    case "$size" in
+        "$BENCH_CUSTOMERS") db="$BENCH_DB" ;;
+        "$BENCH_SMALL_CUSTOMERS") db="$BENCH_SMALL_DB"; build "$db" "$size" ;;
+        *) db="kam_bench_$(( size / 1000 ))k"; build "$db" "$size" ;;
+    esac
+    SIZES_ARG="${SIZES_ARG:+$SIZES_ARG,}$db:$size"
+done
+
 "$PYTHON" scripts/bench.py run -d "$BENCH_DB" --small-db "$BENCH_SMALL_DB" \
-    --queue-db "$BENCH_QUEUE_DB" \
+    --queue-db "$BENCH_QUEUE_DB" --sizes "$SIZES_ARG" \
     --today "$BENCH_TODAY" --generation "$GENERATION_NOTE" --label "$BENCH_LABEL" \
     --only "$BENCH_ONLY"

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from .common import LIST_ROWS, NAIVE_PARTNERS, ROOT, SKIP_HOOK, TIMEOUT, log
 from .queue import queue_rows
+from .scale import measure_scale, scale_rows
 
 BENCH_PY = os.path.join(ROOT, "scripts", "bench.py")
 # customer companies: every company partner except our own companies
@@ -471,6 +472,11 @@ def run(args):
         group_rows, group_notes = ROWS[group](m, k, small_k)
         rows.extend(group_rows)
         notes.extend(group_notes)
+    # The scale curve: only with BENCH_SIZES (one database per size).
+    curve = measure_scale(args, run_measure, _count)
+    group_rows, group_notes = scale_rows(curve, _row, _s)
+    rows.extend(group_rows)
+    notes.extend(group_notes)
     text = table(rows)
     print(text)
     if len(groups) < len(GROUPS):

@@ -40,3 +40,4 @@ from . import test_money_limits
 from . import test_bad_input_properties
 from . import test_revenue_days
 from . import test_placement
+from . import test_table_stats

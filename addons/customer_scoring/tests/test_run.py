@@ -39,6 +39,9 @@ class MainInvoicesCase(ScoringCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The scheduled action's inline run also where customer_scoring_queue is installed
+        # (it queues the run instead; its own tests cover that).
+        cls.env = cls.env(context=dict(cls.env.context, customer_scoring_inline=True))
         cls._create_main_invoices()
 
     def _snapshot(self):
