@@ -51,7 +51,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..tools.revenue_lines import CUSTOMER_INVOICE, POSTED
-from ..tools.table_stats import analyze_if_stale
+from ..tools.table_stats import analyze_if_moved
 
 _logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class CustomerProfitabilityEngine(models.AbstractModel):
             )
         )
         written = cr.rowcount
-        analyze_if_stale(cr, "customer_profitability", written)
+        analyze_if_moved(cr, "customer_profitability", written)
         if company.profit_date_computed != date:
             company.sudo().profit_date_computed = date
         # Customers no longer scored in the company (archived, merged) leave.

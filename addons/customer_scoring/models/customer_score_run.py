@@ -17,7 +17,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, split_every
 
 from ..tools import clv_model
-from ..tools.table_stats import analyze_if_stale
+from ..tools.table_stats import analyze_if_moved
 from . import score_rules
 from .customer_score_figures import FINAL_COLUMNS, ROW_COLUMNS, SNAPSHOT_COLUMNS
 
@@ -328,7 +328,7 @@ class CustomerScoreRunner(models.AbstractModel):
         )
         cr.execute(self._upsert_sql(ROW_COLUMNS + FINAL_COLUMNS + SNAPSHOT_COLUMNS, select))
         written = cr.rowcount
-        analyze_if_stale(cr, "customer_score", customers)
+        analyze_if_moved(cr, "customer_score", written)
         self._keep_snapshot(company)
         cr.execute(
             """DELETE FROM customer_score_mark

@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase
 
-from ..tools.table_stats import analyze_if_stale
+from ..tools.table_stats import analyze_if_moved
 
 
 class TestTableStats(TransactionCase):
@@ -8,19 +8,21 @@ class TestTableStats(TransactionCase):
         self.env.cr.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [table])
         return self.env.cr.fetchone()[0]
 
-    def test_analyze_only_a_stale_table(self):
+    def test_analyze_after_a_large_write_only(self):
         cr = self.env.cr
         cr.execute("CREATE TABLE kam_stats_probe (id integer PRIMARY KEY)")
-        cr.execute("INSERT INTO kam_stats_probe SELECT generate_series(1, 400)")
-        # Never analyzed: the planner's count is unknown (-1), below half the rows written.
-        self.assertLess(self._reltuples("kam_stats_probe"), 200)
-        self.assertTrue(analyze_if_stale(cr, "kam_stats_probe", 400))
-        self.assertEqual(self._reltuples("kam_stats_probe"), 400)
-        # Fresh enough: not analyzed again (no lock taken).
-        cr.execute("INSERT INTO kam_stats_probe SELECT generate_series(401, 600)")
-        self.assertFalse(analyze_if_stale(cr, "kam_stats_probe", 600))
-        self.assertEqual(self._reltuples("kam_stats_probe"), 400)
-        self.assertTrue(analyze_if_stale(cr, "kam_stats_probe", 900))
-        self.assertEqual(self._reltuples("kam_stats_probe"), 600)
+        cr.execute("INSERT INTO kam_stats_probe SELECT generate_series(1, 20000)")
+        # A first fill: analyzed, the statistics count its rows.
+        self.assertTrue(analyze_if_moved(cr, "kam_stats_probe", 20000))
+        self.assertEqual(self._reltuples("kam_stats_probe"), 20000)
+        # Fewer rows than MIN_ROWS, or than a tenth of the table: left to autovacuum.
+        cr.execute("INSERT INTO kam_stats_probe SELECT generate_series(20001, 20999)")
+        self.assertFalse(analyze_if_moved(cr, "kam_stats_probe", 999))
+        cr.execute("INSERT INTO kam_stats_probe SELECT generate_series(21000, 22500)")
+        self.assertFalse(analyze_if_moved(cr, "kam_stats_probe", 1501))
+        self.assertEqual(self._reltuples("kam_stats_probe"), 20000)
+        # A tenth of the table or more: analyzed again.
+        self.assertTrue(analyze_if_moved(cr, "kam_stats_probe", 2500))
+        self.assertEqual(self._reltuples("kam_stats_probe"), 22500)
         # No such table: nothing done.
-        self.assertFalse(analyze_if_stale(cr, "kam_stats_missing", 10))
+        self.assertFalse(analyze_if_moved(cr, "kam_stats_missing", 5000))
