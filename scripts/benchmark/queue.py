@@ -132,6 +132,7 @@ def _one_pass(env, companies, day, capacity, batch_size):
     )
     return {
         "seconds": seconds,
+        "busy_seconds": sum(row[1] or 0.0 for row in jobs),
         "customers": customers,
         "batch_jobs": len(batches),
         "batch_seconds": sum(batches),
@@ -169,19 +170,23 @@ def measure_queue(env, args):
         "batch_seconds": med(1, "batch_seconds"),
         "batch_max": med(1, "batch_max"),
         "finish_seconds": one["finish_seconds"],
+        "one_worker_busy": med(1, "busy_seconds"),
+        "two_workers_busy": med(2, "busy_seconds"),
         "pairs": PAIRS,
     }
 
 
 def sizing(result, workers):
     """The queued run's time predicted for ``workers`` job slots (each a core for Odoo and
-    one for PostgreSQL) from the measured per-job costs of one worker: the batch jobs
-    spread over the slots, then the largest company's finish job alone (the other
-    companies' jobs fit beside it), plus the measured overhead (runner, start-up, the
-    enqueue's wait)."""
+    one for PostgreSQL) from the measured per-job costs of one worker: every job spread
+    over the slots, but never less than the batch jobs spread and then the largest
+    company's finish job alone (it waits for its batches; the other companies' jobs fit
+    beside it); plus the measured overhead (runner, the enqueue's wait)."""
     finish = result["finish_seconds"]
-    overhead = max(result["one_worker_seconds"] - result["batch_seconds"] - sum(finish), 0.0)
-    return result["batch_seconds"] / workers + (finish[0] if finish else 0.0) + overhead
+    batches = result["batch_seconds"]
+    overhead = max(result["one_worker_seconds"] - batches - sum(finish), 0.0)
+    spread = (batches + sum(finish)) / workers
+    return max(spread, batches / workers + (finish[0] if finish else 0.0)) + overhead
 
 
 def queue_rows(m, k, row, fmt):
@@ -218,7 +223,10 @@ def queue_rows(m, k, row, fmt):
         f"enqueue's commit to the last job done; {queue['pairs']} pair(s) of passes, medians; "
         f"speed-up {speedup:.2f}x. Per-job times are queue_job's `exec_time` of the 1-worker "
         f"pass: batch jobs {fmt(queue['batch_seconds'])} in all (longest "
-        f"{fmt(queue['batch_max'], 2)}), finish jobs {', '.join(fmt(s) for s in finish)}.",
+        f"{fmt(queue['batch_max'], 2)}), finish jobs {', '.join(fmt(s) for s in finish)}. "
+        f"The jobs' own times summed: {fmt(queue['one_worker_busy'])} with 1 worker, "
+        f"{fmt(queue['two_workers_busy'])} with 2 (two jobs at once share this machine's "
+        f"2 cores with their PostgreSQL sessions).",
         f"Sizing from these costs (batch jobs over the workers, then the largest company's "
         f"finish job alone, plus the measured overhead; each worker wants a core for Odoo and "
         f"one for PostgreSQL, here 2 cores serve both): {predicted}. The largest company's "

@@ -25,6 +25,10 @@ _logger = logging.getLogger(__name__)
 
 # Seconds before a finish job that found the inline run holding the scoring lock tries again.
 LOCK_RETRY_SECONDS = 60
+# Customers per batch job: a job has a fixed cost (queue_job's bookkeeping and the request,
+# about 0.4 s on the benchmark machine, against 0.3 s for the figures of 5,000 customers),
+# so batches are large; 100,000 customers still give five jobs to share out.
+JOB_BATCH_SIZE = 20000
 
 
 class CustomerScore(models.Model):
@@ -94,12 +98,14 @@ class CustomerScore(models.Model):
         Per company: the run of (company, date) is created or reused with a new
         ``run_key`` and its staged rows are dropped, so the jobs of an earlier enqueue
         of the same run, still waiting, find themselves outdated and do nothing. Then
-        one graph: a batch job per ``batch_size`` candidates, and the finish job once
+        one graph: a batch job per ``batch_size`` candidates (default: the system
+        parameter ``customer_scoring_queue.batch_size``, else JOB_BATCH_SIZE), and the
+        finish job once
         they are all done. The graphs of the companies do not wait for each other."""
         self._check_scoring_access()
         companies = companies or self.env.companies
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
-        batch_size = batch_size or self._get_batch_size()
+        batch_size = batch_size or self._get_job_batch_size()
         # The candidates are read with SQL.
         self.env.flush_all()
         runs = self.env["customer.score.run"]
@@ -125,13 +131,23 @@ class CustomerScore(models.Model):
                     company=company.name,
                     date=date,
                 )
-            )._job_finish_company(run, run.run_key, batch_size)
+            )._job_finish_company(run, run.run_key, self._get_batch_size())
             if batches:
                 group(*batches).on_done(finish).delay()
             else:
                 finish.delay()
             runs |= run
         return runs
+
+    @api.model
+    def _get_job_batch_size(self):
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param("customer_scoring_queue.batch_size")
+        )
+        try:
+            return max(int(value), 1) if value else JOB_BATCH_SIZE
+        except ValueError:
+            return JOB_BATCH_SIZE
 
     @api.model
     def _reset_queued_run(self, company, date, total):

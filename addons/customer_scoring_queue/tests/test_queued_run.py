@@ -93,7 +93,7 @@ class TestQueuedRun(ScoringCommon):
                     )
                 trap.assert_enqueued_job(
                     self.Score._job_finish_company,
-                    args=(run, run.run_key, 1),
+                    args=(run, run.run_key, self.Score._get_batch_size()),
                     properties={"channel": None},
                 )
             # One graph per company: the finish job waits for its company's batch jobs.
@@ -307,3 +307,24 @@ class TestQueuedRun(ScoringCommon):
         self.assertEqual(run.total_count, total)
         self.assertIn(f"2 of {total} customers staged", logs.output[0])
         self.assertIn(f"(2 of {total} of the run)", result)
+
+    def test_job_batch_size_from_the_system_parameter(self):
+        Param = self.env["ir.config_parameter"]
+        candidates = sum(len(self._candidates(company)) for company in self.companies)
+        self.assertEqual(self.Score._get_job_batch_size(), 20000)
+        Param.set_param("customer_scoring_queue.batch_size", "2")
+        with trap_jobs() as trap:
+            self.Score._enqueue_full_run(self.companies, AS_OF)
+            batches = self._jobs_of(trap, "_job_score_batch")
+        self.assertEqual(
+            len(batches),
+            sum(-(-len(self._candidates(company)) // 2) for company in self.companies),
+        )
+        self.assertEqual(sum(len(job.args[1]) for job in batches), candidates)
+        # Not a number: the default; below 1: one customer per job.
+        Param.set_param("customer_scoring_queue.batch_size", "many")
+        self.assertEqual(self.Score._get_job_batch_size(), 20000)
+        Param.set_param("customer_scoring_queue.batch_size", "0")
+        self.assertEqual(self.Score._get_job_batch_size(), 1)
+        Param.set_param("customer_scoring_queue.batch_size", "-3")
+        self.assertEqual(self.Score._get_job_batch_size(), 1)
