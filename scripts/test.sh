@@ -104,7 +104,10 @@ runner_tests=$(sed -nE 's/^(.* )?([0-9]+) passed.*/\2/p' "$runner_log" | tail -1
 tours="skipped (KAM_SKIP_TOURS=1)"
 if [ "${KAM_SKIP_TOURS:-0}" != "1" ]; then
     run_tours "$DB"
-    tours="$TOURS_RAN passed"
+    tours="$TOURS_RAN"
+    # The job-queue bridge's tour, on its database (the queued button).
+    run_tours "$QUEUE_DB" "$QUEUE_BRIDGE"
+    tours="$(( tours + TOURS_RAN )) passed"
 fi
 
 log "ruff check"

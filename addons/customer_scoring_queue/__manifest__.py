@@ -10,7 +10,11 @@
     "data": [
         "data/queue_job_data.xml",
         "data/ir_config_parameter_data.xml",
+        "views/customer_score_run_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["customer_scoring_queue/static/tests/tours/**/*"],
+    },
     "uninstall_hook": "uninstall_hook",
     "auto_install": True,
     "installable": True,

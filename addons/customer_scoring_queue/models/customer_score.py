@@ -55,7 +55,8 @@ class CustomerScore(models.Model):
         runs = self._enqueue_full_run()
         message = self.env._(
             "The scoring of %(count)s customers of %(companies)s was queued. The scores are "
-            "updated when its jobs are done (Settings > Technical > Job Queue > Jobs).",
+            "updated when its jobs are done; Customer Scoring > Scoring Runs shows how far "
+            "they are.",
             count=sum(runs.mapped("total_count")),
             companies=", ".join(runs.company_id.mapped("name")),
         )

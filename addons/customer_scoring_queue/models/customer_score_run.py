@@ -15,6 +15,28 @@ STAGE_TABLE = "customer_score_stage"
 class CustomerScoreRun(models.Model):
     _inherit = "customer.score.run"
 
+    staged_count = fields.Integer(
+        string="Customers staged",
+        compute="_compute_staged_count",
+        help="Customers whose figures the batch jobs of this queued run have computed so "
+        "far; the scores change when the run is done.",
+    )
+
+    def _compute_staged_count(self):
+        running = self.filtered(lambda run: run.state == "running")
+        counts = {}
+        if running:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT run_id, COUNT(*) FROM %s WHERE run_id = ANY(%s) GROUP BY run_id",
+                    SQL.identifier(STAGE_TABLE),
+                    running.ids,
+                )
+            )
+            counts = dict(self.env.cr.fetchall())
+        for run in self:
+            run.staged_count = counts.get(run.id, 0) if run in running else run.done_count
+
     def init(self):
         """The staging table, its columns typed as the query of the inline run's new rows
         (``_row_values_sql``), so the finish job ranks exactly the values the inline run

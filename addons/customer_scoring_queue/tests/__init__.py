@@ -1,1 +1,2 @@
 from . import test_queued_run
+from . import test_tour_queue

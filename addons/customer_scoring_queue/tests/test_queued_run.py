@@ -126,6 +126,7 @@ class TestQueuedRun(ScoringCommon):
         runs = self._runs()
         self.assertEqual(set(runs.mapped("state")), {"done"})
         self.assertEqual(runs.mapped("done_count"), runs.mapped("total_count"))
+        self.assertEqual(runs.mapped("staged_count"), runs.mapped("done_count"))
         self.assertEqual(self._staged_count(), 0)
 
     def test_jobs_performed_twice_give_the_same_rows(self):
@@ -305,6 +306,9 @@ class TestQueuedRun(ScoringCommon):
                 result = batches[0].perform()
         total = len(self._candidates(self.company))
         self.assertEqual(run.total_count, total)
+        # The runs list's progress column.
+        run.invalidate_recordset()
+        self.assertEqual(run.staged_count, 2)
         self.assertIn(f"2 of {total} customers staged", logs.output[0])
         self.assertIn(f"(2 of {total} of the run)", result)
 
