@@ -144,7 +144,7 @@ def _one_pass(env, companies, day, capacity, batch_size):
 def measure_queue(env, args):
     """Pairs of queued daily runs with 2 and 1 job(s) at a time; medians."""
     companies = env["res.company"].search([])
-    batch_size = env["customer.score"]._get_batch_size()
+    batch_size = env["customer.score"]._get_job_batch_size()
     passes = {1: [], 2: []}
     day = args.today
     # A first pass, not counted: on a new copy there are no rows yet (a first run), and the
