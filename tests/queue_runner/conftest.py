@@ -92,10 +92,12 @@ def dataset():
     )
     sql(base, "DELETE FROM queue_job")
     sql(base, "UPDATE ir_cron SET active = FALSE")
+    # Batch jobs of 40 customers (customer_scoring_queue's own batch size), so each company
+    # has several to share out.
     sql(
         base,
         """INSERT INTO ir_config_parameter (key, value, create_date, write_date)
-           VALUES ('customer_scoring.batch_size', '40', now(), now())
+           VALUES ('customer_scoring_queue.batch_size', '40', now(), now())
            ON CONFLICT (key) DO UPDATE SET value = '40'""",
     )
     yield base
