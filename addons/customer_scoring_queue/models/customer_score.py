@@ -199,7 +199,9 @@ class CustomerScore(models.Model):
             _logger.exception("Customer scoring of %s failed", company.name)
             scorer._fail_queued_run(run, error)
             return str(error)
-        staged = scorer._staged_count(run)
+        # The runs list's progress column, read again after this batch.
+        run.invalidate_recordset(["staged_count"])
+        staged = run.staged_count
         _logger.info(
             "Customer scoring of %s as of %s: %s of %s customers staged",
             company.name,
@@ -213,14 +215,6 @@ class CustomerScore(models.Model):
             staged=staged,
             total=run.total_count,
         )
-
-    @api.model
-    def _staged_count(self, run):
-        """Customers of ``run`` staged so far (by the batch jobs done or in this one)."""
-        self.env.cr.execute(
-            SQL("SELECT COUNT(*) FROM %s WHERE run_id = %s", SQL.identifier(STAGE_TABLE), run.id)
-        )
-        return self.env.cr.fetchone()[0]
 
     @api.model
     def _stage_batch(self, run, company, date, partner_ids):
