@@ -22,52 +22,18 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg2
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "odoo.conf"
 ADDONS = ROOT / "addons"
 PREFIX = os.environ.get("KAM_FAULT_DB_PREFIX", "kam_fault")
+# The shared helpers of the plain-pytest stages (tests/pg_copies.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pg_copies import copy_db, db_exists, drop_copies, sql  # noqa: E402,F401 (re-exported)
+
 # Faults injected in this session (kills and concurrent starts), printed at the end.
 FAULTS = []
-
-
-_CONNECTIONS = {}
-
-
-def sql(db, query, params=None):
-    """Rows of ``query`` on ``db`` (autocommit: what is committed). One connection per
-    database, kept for the polls; ``disconnect`` before ``createdb -T`` copies it."""
-    conn = _CONNECTIONS.get(db)
-    if conn is None or conn.closed:
-        conn = _CONNECTIONS[db] = psycopg2.connect(dbname=db)
-        conn.autocommit = True
-    with conn.cursor() as cr:
-        cr.execute(query, params)
-        return cr.fetchall() if cr.description else None
-
-
-def disconnect(db):
-    conn = _CONNECTIONS.pop(db, None)
-    if conn is not None:
-        conn.close()
-
-
-def db_exists(name):
-    return bool(sql("postgres", "SELECT 1 FROM pg_database WHERE datname = %s", [name]))
-
-
-COPIES = []
-
-
-def copy_db(template, name):
-    disconnect(template)
-    disconnect(name)
-    COPIES.append(name)
-    subprocess.run(["dropdb", "--if-exists", name], check=True, capture_output=True)
-    subprocess.run(["createdb", "-T", template, name], check=True)
-    return name
 
 
 def backends(db, pid):
@@ -286,10 +252,7 @@ def dataset(tmp_path_factory):
     yield base, procs
     # The copies go (the data set too, unless kept for the next session).
     keep = {base} if os.environ.get("KAM_FAULT_REUSE_DATA") == "1" else set()
-    for name in reversed(COPIES):
-        if name not in keep:
-            disconnect(name)
-            subprocess.run(["dropdb", "--if-exists", name], check=False, capture_output=True)
+    drop_copies(keep)
 
 
 def pytest_terminal_summary(terminalreporter):

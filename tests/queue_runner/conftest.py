@@ -12,41 +12,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg2
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "odoo.conf"
 ADDONS = ROOT / "addons"
 PREFIX = os.environ.get("KAM_QUEUE_DB_PREFIX", "kam_queue_runner")
-COPIES = []
-_CONNECTIONS = {}
-
-
-def sql(db, query, params=None):
-    """Rows of ``query`` on ``db``, autocommit (what is committed)."""
-    conn = _CONNECTIONS.get(db)
-    if conn is None or conn.closed:
-        conn = _CONNECTIONS[db] = psycopg2.connect(dbname=db)
-        conn.autocommit = True
-    with conn.cursor() as cr:
-        cr.execute(query, params)
-        return cr.fetchall() if cr.description else None
-
-
-def disconnect(db):
-    conn = _CONNECTIONS.pop(db, None)
-    if conn is not None:
-        conn.close()
-
-
-def copy_db(template, name):
-    disconnect(template)
-    disconnect(name)
-    COPIES.append(name)
-    subprocess.run(["dropdb", "--if-exists", name], check=True, capture_output=True)
-    subprocess.run(["createdb", "-T", template, name], check=True)
-    return name
+# The shared helpers of the plain-pytest stages (tests/pg_copies.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pg_copies import copy_db, db_exists, disconnect, drop_copies, sql  # noqa: E402,F401 (re-exported)
 
 
 @pytest.fixture(scope="session")
@@ -63,9 +37,9 @@ def dataset():
     base = f"{PREFIX}_data"
     # KAM_QUEUE_REUSE_DATA=1 keeps the data set of the last session (when changing the tests).
     reuse = os.environ.get("KAM_QUEUE_REUSE_DATA") == "1"
-    if reuse and sql("postgres", "SELECT 1 FROM pg_database WHERE datname = %s", [base]):
+    if reuse and db_exists(base):
         yield base
-        _drop_copies(keep={base})
+        drop_copies(keep={base})
         return
     copy_db(template, base)
     subprocess.run(
@@ -101,14 +75,7 @@ def dataset():
            ON CONFLICT (key) DO UPDATE SET value = '40'""",
     )
     yield base
-    _drop_copies(keep={base} if reuse else set())
-
-
-def _drop_copies(keep):
-    for name in reversed(COPIES):
-        if name not in keep:
-            disconnect(name)
-            subprocess.run(["dropdb", "--if-exists", name], check=False, capture_output=True)
+    drop_copies(keep={base} if reuse else set())
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -15,9 +15,13 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import clv_model
+from ..tools.revenue_lines import contacts_sql
 
 # Decimals kept of the expected purchase days of one forecast month.
 FORECAST_DIGITS = 6
+# Customers per chunk of the purchase days read and of the predictions written.
+READ_CHUNK = 20000
+WRITE_CHUNK = 10000
 
 STATES = [
     (clv_model.FITTED, "Fitted"),
@@ -195,11 +199,7 @@ class CustomerClvModel(models.Model):
             )
         partner_filter = SQL("")
         if partner_ids is not None:
-            partner_filter = SQL(
-                """AND d.partner_id = ANY(ARRAY(
-                       SELECT c.id FROM res_partner c WHERE c.commercial_partner_id = ANY(%s)))""",
-                list(partner_ids),
-            )
+            partner_filter = SQL("AND d.partner_id = ANY(%s)", contacts_sql(partner_ids))
         self.env.cr.execute(
             SQL(
                 """
@@ -241,15 +241,16 @@ SELECT per.partner_id, per.x,
                 calibration_select=calibration_select,
             )
         )
-        fetched = self.env.cr.fetchall()
         width = 10 if calibration_end else 6
-        if not fetched:
-            columns = [[]] + [np.zeros(0)] * (width - 1)
-        else:
-            columns = list(zip(*fetched, strict=True))
-            columns[1:] = [np.asarray(column, dtype=float) for column in columns[1:]]
-            columns[1:] = [np.where(np.isfinite(a), a, 0.0) for a in columns[1:]]
-            columns[0] = list(columns[0])
+        # Row by row into floats a chunk at a time: the rows of every customer as Python
+        # numbers at once were the largest part of a full run's memory.
+        ids, chunks = [], []
+        while fetched := self.env.cr.fetchmany(READ_CHUNK):
+            ids.extend(row[0] for row in fetched)
+            chunks.append(np.array([row[1:] for row in fetched], dtype=float))
+        values = np.concatenate(chunks) if chunks else np.zeros((0, width - 1))
+        values = np.where(np.isfinite(values), values, 0.0)
+        columns = [ids] + [np.ascontiguousarray(values[:, i]) for i in range(width - 1)]
         return columns[:6], (columns[6:] if calibration_end else None)
 
     # ------------------------------------------------------------------
@@ -349,7 +350,6 @@ SELECT per.partner_id, per.x,
         ids, x, t_x, T, mean_value, margin = summary or self._purchase_summary(
             company, date, rows, partner_ids
         )
-        months = "[]"
         if ids:
             bgnbd, spend = model._fits()
             predictions = clv_model.predict_customers(
@@ -372,29 +372,52 @@ SELECT per.partner_id, per.x,
                 predictions.clv,
             ]
             arrays = [
-                np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0).astype(float).tolist()
-                for a in arrays
+                np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0).astype(float) for a in arrays
             ]
-            months = _monthly_json(predictions.monthly_purchases, len(ids), FORECAST_DIGITS)
-        else:
-            arrays = [[] for _i in range(5)]
+            monthly = predictions.monthly_purchases
+            # Written WRITE_CHUNK customers at a time: the values of every customer as
+            # Python numbers and SQL text at once were the peak of a full run's memory.
+            for start in range(0, len(ids), WRITE_CHUNK):
+                part = slice(start, start + WRITE_CHUNK)
+                count = len(ids[part])
+                months = _monthly_json(
+                    monthly[part] if np.ndim(monthly) == 2 else monthly, count, FORECAST_DIGITS
+                )
+                self._write_predictions(
+                    model, dp, ids[part], [a[part].tolist() for a in arrays], months
+                )
+        # The rows without a purchase day (or not predicted): no purchases expected, no CLV.
         cr.execute(
+            """UPDATE customer_score_final
+                  SET clv_model_id = %s, p_alive = 0, expected_purchases_12m = 0,
+                      expected_purchase_value = 0, expected_revenue_12m = 0, clv = 0,
+                      forecast_purchases = NULL
+                WHERE clv_model_id IS DISTINCT FROM %s""",
+            [model.id, model.id],
+        )
+        cr.execute("SELECT COALESCE(SUM(clv), 0) FROM customer_score_final")
+        return float(cr.fetchone()[0])
+
+    @api.model
+    def _write_predictions(self, model, dp, ids, arrays, months):
+        """One UPDATE of ``customer_score_final`` from the predictions of ``ids``:
+        ``arrays`` (p_alive, expected purchases, purchase value, revenue and CLV, one list
+        each) and ``months`` (their monthly purchase forecasts, one JSON document)."""
+        self.env.cr.execute(
             SQL(
                 """
 UPDATE customer_score_final f
    SET clv_model_id = %(model)s,
-       p_alive = COALESCE(v.p_alive, 0),
-       expected_purchases_12m = ROUND(COALESCE(v.purchases, 0)::numeric, 2),
-       expected_purchase_value = ROUND(COALESCE(v.value, 0)::numeric, %(dp)s),
-       expected_revenue_12m = ROUND(COALESCE(v.revenue, 0)::numeric, %(dp)s),
-       clv = ROUND(COALESCE(v.clv, 0)::numeric, %(dp)s),
+       p_alive = v.p_alive,
+       expected_purchases_12m = ROUND(v.purchases::numeric, 2),
+       expected_purchase_value = ROUND(v.value::numeric, %(dp)s),
+       expected_revenue_12m = ROUND(v.revenue::numeric, %(dp)s),
+       clv = ROUND(v.clv::numeric, %(dp)s),
        forecast_purchases = %(months)s::jsonb -> (v.ord::int - 1)
-  FROM customer_score_final f2
-  LEFT JOIN unnest(%(ids)s::int[], %(p)s::float8[], %(e)s::float8[], %(ev)s::float8[],
-                   %(er)s::float8[], %(clv)s::float8[]) WITH ORDINALITY
-         AS v(partner_id, p_alive, purchases, value, revenue, clv, ord)
-         ON v.partner_id = f2.partner_id
- WHERE f2.partner_id = f.partner_id
+  FROM unnest(%(ids)s::int[], %(p)s::float8[], %(e)s::float8[], %(ev)s::float8[],
+              %(er)s::float8[], %(clv)s::float8[]) WITH ORDINALITY
+       AS v(partner_id, p_alive, purchases, value, revenue, clv, ord)
+ WHERE v.partner_id = f.partner_id
 """,
                 model=model.id,
                 dp=dp,
@@ -407,8 +430,6 @@ UPDATE customer_score_final f
                 months=months,
             )
         )
-        cr.execute("SELECT COALESCE(SUM(clv), 0) FROM customer_score_final")
-        return float(cr.fetchone()[0])
 
     @api.model
     def _apply_to_run(self, company, date, rows, partner_ids=None, full=False):

@@ -196,8 +196,20 @@ class CustomerScore(models.Model):
     def init(self):
         # Every row is rewritten by each daily run (the "as of" date and recency move):
         # with room left in each page the new versions stay in the page (HOT updates) and
-        # the six indexes are not touched.
+        # the indexes are not touched.
         self.env.cr.execute("ALTER TABLE customer_score SET (fillfactor = 50)")
+        # The company-wide passes of a partial run (``score_rules.company_figures``, the
+        # rows whose keys moved since the snapshot in ``_prepare_placed_table``) read
+        # these columns of every row of the company: from this index alone (12 MB at
+        # 190 k rows) instead of the table's pages (150 MB). Its columns move when the
+        # snapshot's do, so it keeps the daily rewrites HOT as the others.
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS customer_score_company_keys_idx
+                   ON customer_score (company_id)
+                   INCLUDE (partner_id, revenue_12m, margin_percent, invoice_count_12m,
+                            rank_snap_neg, rank_snap_revenue, rank_snap_margin,
+                            rank_snap_invoices)"""
+        )
         # The lookups of partial runs in the last full run's order (a row's keys move only
         # when its own revenue, margin or invoices move: most daily rewrites stay HOT).
         for name, columns in (

@@ -13,6 +13,7 @@ from ..tools.revenue_lines import (  # noqa: F401 (CUSTOMER_MOVE_TYPES: imported
     CUSTOMER_INVOICE,
     CUSTOMER_MOVE_TYPES,
     POSTED,
+    contacts_sql,
 )
 from . import score_rules
 from .score_rules import lifecycle_stage_sql
@@ -176,10 +177,7 @@ class CustomerScoreFigures(models.AbstractModel):
         if partner_ids is not None:
             # The journal items by their partner (index), not every item joined to its
             # partner and then filtered: a partial run reads only its customers' lines.
-            partner_ids_sql = SQL(
-                "ARRAY(SELECT c.id FROM res_partner c WHERE c.commercial_partner_id = ANY(%s))",
-                list(partner_ids),
-            )
+            partner_ids_sql = contacts_sql(partner_ids)
             partner_filter = SQL("AND aml.partner_id = ANY(%s)", partner_ids_sql)
             day_filter = SQL("AND d.partner_id = ANY(%s)", partner_ids_sql)
         return SQL(

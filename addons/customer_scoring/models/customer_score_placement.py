@@ -59,18 +59,14 @@ class CustomerScorePlacement(models.AbstractModel):
         company.sudo().score_rank_snapshot_count = self._snapshot_rows(company)
 
     @api.model
-    def _placed_rows_sql(self, company, partner_ids, median, top):
+    def _placed_rows_sql(self, company, partner_ids, figures):
         """The rows of ``partner_ids`` with the columns of ``_ranked_rows_sql``, placed
-        from the snapshot; None when the snapshot cannot place them."""
+        from the snapshot; None when the snapshot cannot place them. ``figures``: the
+        company-wide figures of the score rows (``score_rules.company_figures``)."""
         if not self._snapshot_valid(company):
             return None
-        cr = self.env.cr
-        cr.execute(
-            """SELECT COUNT(*), COALESCE(SUM(revenue_12m), 0) FROM customer_score
-                WHERE company_id = %s AND revenue_12m > 0""",
-            [company.id],
-        )
-        buyers, buyers_revenue = cr.fetchone()
+        buyers, buyers_revenue = figures["buyers"], figures["buyers_revenue"]
+        median, top = figures["median"], figures["top"]
         self._prepare_placed_table(company, list(partner_ids))
         return SQL(
             """

@@ -13,6 +13,28 @@ from .customer_score_figures import (
     _assign_moved_sql,
 )
 
+TURNOVER_CURRENCY_INDEX = "res_partner_kam_turnover_currency_idx"
+
+
+def turnover_currency_ids(cr):
+    """The currencies customers' own turnovers are entered in (``customer_turnover``
+    not 0), one index probe per currency (``TURNOVER_CURRENCY_INDEX``) instead of a
+    pass over every partner: the class rule key of every run reads them."""
+    cr.execute(
+        """WITH RECURSIVE cur AS (
+               (SELECT kam_turnover_currency_id AS id FROM res_partner
+                 WHERE customer_turnover <> 0 AND kam_turnover_currency_id IS NOT NULL
+              ORDER BY kam_turnover_currency_id LIMIT 1)
+               UNION ALL
+               SELECT (SELECT p.kam_turnover_currency_id FROM res_partner p
+                        WHERE p.customer_turnover <> 0 AND p.kam_turnover_currency_id > cur.id
+                     ORDER BY p.kam_turnover_currency_id LIMIT 1)
+                 FROM cur WHERE cur.id IS NOT NULL
+           )
+           SELECT id FROM cur WHERE id IS NOT NULL"""
+    )
+    return [row[0] for row in cr.fetchall()]
+
 
 class CustomerScoreRanks(models.AbstractModel):
     _name = "customer.score.ranks"
@@ -22,26 +44,16 @@ class CustomerScoreRanks(models.AbstractModel):
     # Per company: share, value ABC, retention, CLV and composite score over all rows
     # ------------------------------------------------------------------
     @api.model
-    def _company_revenue(self, company, rows=None):
-        """The company's 12-month revenue: the sum over its score rows (every customer's
-        revenue_12m of the run), so the shares of a company add up to 100 %%.
-        ``rows``: the table of score rows (default: customer_score)."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT COALESCE(SUM(revenue_12m), 0) FROM %s WHERE company_id = %s",
-                rows or SQL("customer_score"),
-                company.id,
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
-    @api.model
     def _prepare_final_table(self, company, rows, partner_ids=None):
         """Temporary table ``customer_score_final``: partner_id and the FINAL_COLUMNS
         (share and concentration flag, value ABC, retention rate and CLV, composite score)
         of the company's customers, ranked over every row of the company in ``rows`` (the
-        score table, or the new rows of a full run); only ``partner_ids`` if given."""
-        total = self._company_revenue(company, rows)
+        score table, or the new rows of a full run); only ``partner_ids`` if given.
+        Returns the company-wide figures of ``rows`` (``score_rules.company_figures``).
+        The company's 12-month revenue is the sum over its score rows (every customer's
+        revenue_12m of the run), so the shares of a company add up to 100 %%."""
+        figures = score_rules.company_figures(self.env.cr, company, rows)
+        total, median, top = figures["total"], figures["median"], figures["top"]
         retention = self._company_retention(company, rows, full=partner_ids is None)
         classes = [value for value, _label in VALUE_CLASSES]
         rates = {cls: retention.get(cls, retention[None]) for cls in classes}
@@ -58,7 +70,6 @@ class CustomerScoreRanks(models.AbstractModel):
             ),
             self._clv_factor(company, retention[None]),
         )
-        median, top = score_rules.company_benchmarks(self.env.cr, company, rows)
         # The regularity computed from the order history stands in for the owner's rating.
         regularity = SQL("r.regularity_computed")
         evaluative, rated = score_rules.evaluative_sql(self.env["res.partner"], regularity)
@@ -68,7 +79,7 @@ class CustomerScoreRanks(models.AbstractModel):
         ranked = None
         if partner_ids is not None:
             # A partial run: placed from the last full run's order, not re-sorted.
-            ranked = self._placed_rows_sql(company, partner_ids, median, top)
+            ranked = self._placed_rows_sql(company, partner_ids, figures)
         if ranked is None:
             ranked = self._ranked_rows_sql(company, rows, median, top)
         self.env.cr.execute("DROP TABLE IF EXISTS customer_score_final")
@@ -130,6 +141,7 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
             )
         )
         self.env.cr.execute("ANALYZE customer_score_final")
+        return figures
 
     @api.model
     def _ranked_rows_sql(self, company, rows, median, top):
@@ -206,8 +218,10 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
             # Fresh statistics after the upserts, or the planner takes a freshly filled table
             # for empty and joins it to itself with a nested loop.
             self.env.cr.execute("ANALYZE customer_score")
-        self._prepare_final_table(company, SQL("customer_score"), partner_ids)
-        self._apply_clv_model(company, date, SQL("customer_score"), partner_ids)
+        figures = self._prepare_final_table(company, SQL("customer_score"), partner_ids)
+        self._apply_clv_model(
+            company, date, SQL("customer_score"), partner_ids, median=figures["median"]
+        )
         sets, moved = _assign_moved_sql(FINAL_COLUMNS, SQL("y"))
         self.env.cr.execute(
             SQL(
@@ -248,12 +262,9 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
             for name in ("turnover", "installers", "purchases")
         ]
         self.env.flush_all()
-        self.env.cr.execute(
-            """SELECT DISTINCT kam_turnover_currency_id FROM res_partner
-                WHERE customer_turnover <> 0 AND kam_turnover_currency_id <> %s""",
-            [company.currency_id.id],
+        currencies = self.env["res.currency"].browse(
+            sorted(set(turnover_currency_ids(self.env.cr)) - {company.currency_id.id})
         )
-        currencies = self.env["res.currency"].browse(sorted(r[0] for r in self.env.cr.fetchall()))
         today = fields.Date.context_today(self)
         rates = [
             (

@@ -303,8 +303,10 @@ class CustomerScoreRunner(models.AbstractModel):
         company-wide ranks, the customer-base model, one upsert of the rows that moved,
         archived customers' rows dropped and the owners' to-dos. Returns ``customers``."""
         cr = self.env.cr
-        self._prepare_final_table(company, SQL("customer_score_new"))
-        self._apply_clv_model(company, date, SQL("customer_score_new"), full=True)
+        figures = self._prepare_final_table(company, SQL("customer_score_new"))
+        self._apply_clv_model(
+            company, date, SQL("customer_score_new"), full=True, median=figures["median"]
+        )
         # Customers that turn passive or declining with this run: their rows before it are
         # still there.
         turned_passive, turned_declining = self._turned_signals(
@@ -393,15 +395,16 @@ class CustomerScoreRunner(models.AbstractModel):
         self.env.invalidate_all()
 
     @api.model
-    def _apply_clv_model(self, company, date, rows, partner_ids=None, full=False):
+    def _apply_clv_model(self, company, date, rows, partner_ids=None, full=False, median=None):
         """The customer-base model's figures into ``customer_score_final`` (see
         ``customer.clv.model._apply_to_run``), then the early signals they give
-        (``_apply_early_signals``)."""
+        (``_apply_early_signals``; ``median``: the buyers' median of ``rows``, when
+        known)."""
         model = self.env["customer.clv.model"]._apply_to_run(company, date, rows, partner_ids, full)
-        self._apply_early_signals(company, rows, model)
+        self._apply_early_signals(company, rows, model, median)
 
     @api.model
-    def _apply_early_signals(self, company, rows, model):
+    def _apply_early_signals(self, company, rows, model, median=None):
         """The passive signal and declining spend of the rows being computed
         (``customer_score_final``, after the model's P(alive)), set-based.
 
@@ -410,9 +413,11 @@ class CustomerScoreRunner(models.AbstractModel):
         passive in ``rows`` (the new rows of a full run, or the score table in a partial
         run) and gets the passive score cap, which the composite score (computed before
         the model) could not apply yet. Only the rows where a signal fires are
-        rewritten."""
+        rewritten. ``median``: the buyers' median 12-month revenue of ``rows``
+        (``score_rules.company_figures``), read here when not given."""
         cr = self.env.cr
-        median, _top = score_rules.company_benchmarks(cr, company, rows)
+        if median is None:
+            median, _top = score_rules.company_benchmarks(cr, company, rows)
         fitted = bool(model) and model.state == clv_model.FITTED
         cr.execute(
             SQL(

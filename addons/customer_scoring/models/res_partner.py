@@ -1,13 +1,25 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
 
 from .customer_score import LIFECYCLE_STAGES, PASSIVE_SIGNALS, VALUE_CLASSES
+from .customer_score_ranks import TURNOVER_CURRENCY_INDEX
 
 SCORE_GROUPS = "sales_team.group_sale_salesman,account.group_account_invoice"
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    def init(self):
+        super().init()
+        create_index(
+            self.env.cr,
+            TURNOVER_CURRENCY_INDEX,
+            self._table,
+            ["kam_turnover_currency_id"],
+            where="customer_turnover <> 0",
+        )
 
     # The score row of the commercial partner for the current company; never shown to
     # portal or public users (groups=).

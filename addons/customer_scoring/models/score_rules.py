@@ -123,22 +123,43 @@ def declining_sql(company, median):
     )
 
 
-def company_benchmarks(cr, company, rows):
-    """(median, largest) 12-month revenue of the company's buyers in
-    ``rows`` (an SQL table of score rows); 0 when nobody bought."""
+def company_figures(cr, company, rows):
+    """The company-wide figures of the score rows of ``company`` in ``rows`` (an SQL table
+    of score rows) that the ranks and signals need, from one pass over them: ``total``
+    (12-month revenue of every row), ``buyers`` (rows with revenue) and
+    ``buyers_revenue``, ``median`` and ``top`` (the buyers' median and largest 12-month
+    revenue, see ``company_benchmarks``); 0 when nobody bought."""
     cr.execute(
         SQL(
-            """SELECT COALESCE(percentile_cont(%s) WITHIN GROUP (ORDER BY revenue_12m::float8), 0),
-                      COALESCE(percentile_cont(%s) WITHIN GROUP (ORDER BY revenue_12m::float8), 0)
-                 FROM %s WHERE company_id = %s AND revenue_12m > 0""",
+            """SELECT COALESCE(SUM(revenue_12m), 0),
+                      COUNT(*) FILTER (WHERE revenue_12m > 0),
+                      COALESCE(SUM(revenue_12m) FILTER (WHERE revenue_12m > 0), 0),
+                      COALESCE(percentile_cont(%s) WITHIN GROUP (ORDER BY revenue_12m::float8)
+                                   FILTER (WHERE revenue_12m > 0), 0),
+                      COALESCE(percentile_cont(%s) WITHIN GROUP (ORDER BY revenue_12m::float8)
+                                   FILTER (WHERE revenue_12m > 0), 0)
+                 FROM %s WHERE company_id = %s""",
             GROWTH_BASE_PERCENTILE,
             SIZE_PERCENTILE,
             rows,
             company.id,
         )
     )
-    median, top = cr.fetchone()
-    return float(median), float(top)
+    total, buyers, buyers_revenue, median, top = cr.fetchone()
+    return {
+        "total": total,
+        "buyers": buyers,
+        "buyers_revenue": buyers_revenue,
+        "median": float(median),
+        "top": float(top),
+    }
+
+
+def company_benchmarks(cr, company, rows):
+    """(median, largest) 12-month revenue of the company's buyers in
+    ``rows`` (an SQL table of score rows); 0 when nobody bought."""
+    figures = company_figures(cr, company, rows)
+    return figures["median"], figures["top"]
 
 
 def revenue_factor_sql(top, higher=None, buyers=None):

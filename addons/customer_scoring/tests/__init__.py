@@ -41,3 +41,4 @@ from . import test_bad_input_properties
 from . import test_revenue_days
 from . import test_placement
 from . import test_table_stats
+from . import test_company_figures

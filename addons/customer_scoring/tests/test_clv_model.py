@@ -285,6 +285,16 @@ class TestCdnowReference(unittest.TestCase):
                     getattr(chunked, name), getattr(whole, name), rtol=1e-12, err_msg=name
                 )
         self.assertEqual(chunked.monthly_purchases.shape, (2357, 12))
+        # A chunk's figures own their memory: no view keeps its (customers x horizon)
+        # matrices alive while the next chunks are computed.
+        value = clv_model.expected_purchase_value(self.spend, summary.x, summary.mean_value)
+        part = clv_model._predict_chunk(
+            self.fit, summary.x, summary.t_x, summary.T, value, margin, 60, 0.08, 12
+        )
+        for name in clv_model.CustomerPredictions.__dataclass_fields__:
+            array = getattr(part, name)
+            self.assertTrue(array.base is None or array.base is value, name)
+            self.assertLessEqual(array.nbytes, summary.x.size * 12 * 8, name)
         with self.assertRaises(ValueError):
             clv_model.predict_customers(
                 clv_model.BgNbdFit(),

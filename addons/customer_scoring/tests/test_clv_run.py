@@ -246,6 +246,40 @@ class TestClvRun(CustomerModelCommon):
         self.assertEqual(self._model(), model)
         self.assertEqual(self.row(self.customers[0]).clv, clv)
 
+    def test_chunks_give_the_same_rows(self):
+        """Purchase days read and predictions written a few customers at a time: the rows
+        are those of one chunk, including the customers without a purchase day."""
+        Score = self.env["customer.score"]
+        columns = (*FLOAT_COLUMNS, "expected_revenue_12m", "forecast_purchases", "clv_model_id")
+
+        def rows():
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT partner_id, %s FROM customer_score WHERE company_id = %s "
+                    "ORDER BY partner_id",
+                    SQL(", ").join(SQL.identifier(name) for name in columns),
+                    self.company.id,
+                )
+            )
+            return self.env.cr.fetchall()
+
+        Score.compute_scores(companies=self.company, date=AS_OF)
+        whole = rows()
+        self.assertGreater(len(whole), 5, "customers in several chunks of 2")
+        self.assertTrue(any(row[-2] is None for row in whole), "a customer without purchases")
+        self.assertTrue(any(row[-2] for row in whole), "customers with a forecast")
+        self.env.cr.execute(
+            "UPDATE customer_score SET clv = 0, p_alive = 0, forecast_purchases = NULL"
+        )
+        self.env.invalidate_all()
+        with (
+            patch.object(customer_clv_model, "READ_CHUNK", 2),
+            patch.object(customer_clv_model, "WRITE_CHUNK", 2),
+        ):
+            Score.compute_scores(companies=self.company, date=AS_OF)
+        self.assertEqual(rows(), whole)
+
     def test_partial_run_uses_the_latest_fit(self):
         Score = self.env["customer.score"]
         Score.compute_scores(companies=self.company, date=AS_OF)

@@ -80,16 +80,16 @@ class TestPlacement(ScoringCommon):
         seen = []
 
         def compare(model, company, rows, partner_ids=None):
-            original(model, company, rows, partner_ids)
+            figures = original(model, company, rows, partner_ids)
             if partner_ids is None:
-                return
+                return figures
             self.env.cr.execute("SELECT COUNT(*) FROM customer_score_placed")
             seen.append(self.env.cr.fetchone()[0])
             by_placement = self._final_rows()
             with patch.object(score_class, "_placed_rows_sql", lambda *a: None):
                 original(model, company, rows, partner_ids)
             self.assertEqual(by_placement, self._final_rows())
-            original(model, company, rows, partner_ids)
+            return original(model, company, rows, partner_ids)
 
         with patch.object(score_class, "_prepare_final_table", compare):
             self.Score.compute_scores(companies=self.company, partners=placed, date=AS_OF)

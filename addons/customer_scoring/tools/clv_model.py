@@ -544,12 +544,15 @@ def _predict_chunk(
     cumulative = cumulative_purchases_by_month(bgnbd, x, t_x, T, months)
     per_month = np.diff(cumulative, axis=1)
     clv = _discounted_value(per_month[:, :horizon_months], value, margin_ratio, yearly_discount)
-    monthly = per_month[:, : int(forecast_months)]
+    # Copies, not views: a view keeps the whole (customers x horizon) matrix of its chunk
+    # alive until every chunk is done (10 MB per 10,000 customers at 5 years).
+    monthly = per_month[:, : int(forecast_months)].copy()
+    purchases_12m = cumulative[:, 12].copy()
     return CustomerPredictions(
         p_alive=probability_alive(bgnbd, x, t_x, T),
-        expected_purchases_12m=cumulative[:, 12],
+        expected_purchases_12m=purchases_12m,
         expected_purchase_value=value,
-        expected_revenue_12m=_finite(cumulative[:, 12] * value, 0.0, 0.0, None),
+        expected_revenue_12m=_finite(purchases_12m * value, 0.0, 0.0, None),
         clv=clv,
         monthly_purchases=monthly,
         monthly_revenue=_finite(monthly * value[:, None], 0.0, 0.0, None),

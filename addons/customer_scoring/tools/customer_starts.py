@@ -15,7 +15,7 @@ the scoring (``customer_score_figures``) uses the same definition, through
 
 from odoo.tools import SQL
 
-from .revenue_lines import CUSTOMER_INVOICE, revenue_line_where_sql
+from .revenue_lines import CUSTOMER_INVOICE, contacts_sql, revenue_line_where_sql
 
 DEFAULT_RETURN_PAUSE_DAYS = 365
 
@@ -54,13 +54,7 @@ def purchase_days_sql(company_ids, date_to=None, partner_ids=None):
         conditions.append(SQL("aml.date <= %s", date_to))
     if partner_ids is not None:
         # The journal items by their partner (index): only these customers' lines are read.
-        conditions.append(
-            SQL(
-                """aml.partner_id = ANY(ARRAY(
-                       SELECT c.id FROM res_partner c WHERE c.commercial_partner_id = ANY(%s)))""",
-                list(partner_ids),
-            )
-        )
+        conditions.append(SQL("aml.partner_id = ANY(%s)", contacts_sql(partner_ids)))
     return SQL(
         """SELECT p.commercial_partner_id AS partner_id, aml.company_id, aml.date AS day,
                   (ARRAY_AGG(am.invoice_user_id ORDER BY am.id))[1] AS user_id
