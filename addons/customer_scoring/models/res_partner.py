@@ -12,7 +12,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     def init(self):
-        super().init()
+        res = super().init()
         create_index(
             self.env.cr,
             TURNOVER_CURRENCY_INDEX,
@@ -20,6 +20,7 @@ class ResPartner(models.Model):
             ["kam_turnover_currency_id"],
             where="customer_turnover <> 0",
         )
+        return res
 
     # The score row of the commercial partner for the current company; never shown to
     # portal or public users (groups=).
