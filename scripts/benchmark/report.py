@@ -369,9 +369,9 @@ def _model_rows(m, k, small_k):
         ),
         _row("  of which predictions (predict_customers)", _s(model["predict_seconds"], 2)),
         _row(
-            "  of which model figures into the rows being computed (one UPDATE)"
+            "  of which model figures into the rows being computed (UPDATEs of 10,000 customers)"
             if table_forecast
-            else "  of which model figures and monthly forecast into the rows (one UPDATE)",
+            else "  of which model figures and monthly forecast into the rows (UPDATEs of 10,000)",
             _s(model["update_seconds"], 2),
         ),
         *(

@@ -361,24 +361,39 @@ def regularity_line(row):
     )
 
 
+class _LazyFigures(dict):
+    """A dict whose values are made on first access from ``makers`` (name: callable)."""
+
+    def __init__(self, makers):
+        super().__init__()
+        self._makers = makers
+
+    def __missing__(self, key):
+        value = self[key] = self._makers[key]()
+        return value
+
+
 def _signal_figures(row):
     """The figures behind ``row``'s passive signal and declining spend, formatted in the
-    language of ``row.env``."""
+    language of ``row.env``, each one when first read: a to-do's text uses two or
+    three of them, and the first run writes one for every passive customer."""
     env = row.env
     company = row.company_id
     gap = row.median_gap_days
-    return {
-        "days": formatLang(env, row.recency_days, digits=0),
-        "gap": formatLang(env, gap, digits=0 if gap == int(gap) else 1),
-        "factor": formatLang(env, company.score_passive_gap_factor, digits=1),
-        "min_days": formatLang(env, company.score_passive_min_days, digits=0),
-        "count": formatLang(env, row.purchase_day_count, digits=0),
-        "p_alive": formatLang(env, row.p_alive * 100, digits=0),
-        "threshold": formatLang(env, company.score_passive_p_alive * 100, digits=0),
-        "revenue": format_amount(env, row.revenue_12m, row.currency_id),
-        "previous": format_amount(env, row.revenue_prev_12m, row.currency_id),
-        "change": formatLang(env, row.revenue_growth, digits=0),
-    }
+    return _LazyFigures(
+        {
+            "days": lambda: formatLang(env, row.recency_days, digits=0),
+            "gap": lambda: formatLang(env, gap, digits=0 if gap == int(gap) else 1),
+            "factor": lambda: formatLang(env, company.score_passive_gap_factor, digits=1),
+            "min_days": lambda: formatLang(env, company.score_passive_min_days, digits=0),
+            "count": lambda: formatLang(env, row.purchase_day_count, digits=0),
+            "p_alive": lambda: formatLang(env, row.p_alive * 100, digits=0),
+            "threshold": lambda: formatLang(env, company.score_passive_p_alive * 100, digits=0),
+            "revenue": lambda: format_amount(env, row.revenue_12m, row.currency_id),
+            "previous": lambda: format_amount(env, row.revenue_prev_12m, row.currency_id),
+            "change": lambda: formatLang(env, row.revenue_growth, digits=0),
+        }
+    )
 
 
 def passive_line(row):
