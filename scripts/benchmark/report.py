@@ -504,7 +504,8 @@ tests: times are printed, never asserted.
   some SEK invoices, a Swedish one in SEK), about 2,000,000 posted customer invoice lines
   over 24 months, ~5 % credit notes, payments reconciled with the invoices. Generated from
   the demo plan (`scripts/datagen/plan.py`) by the bulk writer
-  `scripts/datagen/sql_writer.py` (COPY), then checked by a validity query (balanced
+  `scripts/datagen/sql_writer.py` (COPY), with the followers Odoo writes (each posted
+  invoice's customer, each customer's creator), then checked by a validity query (balanced
   moves, totals, rates, unique names); the first run includes the generation, later runs
   reuse the database after updating its add-ons (`BENCH_REBUILD=1 make bench` regenerates
   it). `kam_bench10k` is the same at 10,000 customers, for the memory comparison.
@@ -513,9 +514,10 @@ tests: times are printed, never asserted.
   Odoo registry (~165 MB).
 - Full runs, three of them: the **daily run** (the target figure) scores as of the day
   after the database's date over rows of that date, so every row moves, as every night;
-  the **first run** removes every score row, class, class history row and passive-customer
-  activity first; **again the same day** reruns on unchanged data. The first and daily
-  runs are rolled back, so the database keeps its rows as of its date.
+  the **first run** runs on a copy of the database (`<db>_first`, dropped after) whose score
+  rows, classes, class history and passive and declining to-dos were removed and committed,
+  then vacuumed, as after an install; **again the same day** reruns on unchanged data. The
+  first and daily runs are rolled back, so the database keeps its rows as of its date.
 - The floor is one `GROUP BY` of the 12-month revenue per commercial partner and company,
   over the add-on's revenue lines (`customer_scoring/tools/revenue_lines.py`). The naive
   way computes the same figures as `compute_scores()` through the ORM, per partner and
