@@ -451,8 +451,9 @@ RETURNING cs.partner_id, cs.lifecycle_stage
     @api.model
     def _notify_owners(self, company, partner_ids, activity_xmlid, texts):
         """An activity of type ``activity_xmlid`` for the salesperson of each of
-        ``partner_ids`` that has none open of that type; ``texts(row)`` gives the summary
-        and the note from the customer's score row, in the language of ``row.env``."""
+        ``partner_ids`` that has none open of that type; ``texts(row, number)`` gives the
+        summary and the note from the customer's score row, in the language of ``row.env``
+        (``number``: ``score_rules.number_formatter`` of that language)."""
         activity_type = self.env.ref(activity_xmlid, raise_if_not_found=False)
         if not activity_type or not partner_ids:
             return
@@ -477,12 +478,17 @@ RETURNING cs.partner_id, cs.lifecycle_stage
         )
         model_id = self.env["ir.model"]._get_id("res.partner")
         values = []
+        numbers = {}
         for row in rows:
             owner = row.partner_id.user_id
             if not owner:
                 continue
             # Written for the salesperson who reads it, in her language.
-            summary, note = texts(row.with_context(lang=owner.lang or self.env.lang))
+            local = row.with_context(lang=owner.lang or self.env.lang)
+            lang = local.env.lang
+            if lang not in numbers:
+                numbers[lang] = score_rules.number_formatter(local.env)
+            summary, note = texts(local, numbers[lang])
             values.append(
                 {
                     "res_model_id": model_id,

@@ -7,12 +7,15 @@ Plain functions building SQL fragments (used by ``customer.score._prepare_final_
 and the explanation text; the rule itself is described in readme/DESCRIPTION.md.
 """
 
+import ast
+
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
+from odoo.addons.base.models.res_lang import intersperse
 from odoo.addons.key_account_mgmt.models.res_partner import RATING_FIELDS
-from odoo.tools import SQL
-from odoo.tools.misc import format_amount, formatLang
+from odoo.tools import SQL, float_round
+from odoo.tools.misc import format_amount, formatLang, get_lang
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -373,35 +376,56 @@ class _LazyFigures(dict):
         return value
 
 
-def _signal_figures(row):
+def number_formatter(env):
+    """``number(value, digits)``: ``formatLang(env, value, digits=digits)`` for many values,
+    the language's separators read once (formatLang looks the language up for every number,
+    and the first run writes a to-do for every passive customer)."""
+    data = get_lang(env)
+    grouping = ast.literal_eval(data.grouping)
+    separator = data.thousands_sep or ""
+
+    def number(value, digits):
+        text = f"%.{digits}f" % float_round(
+            value, precision_digits=digits, rounding_method="HALF-EVEN"
+        )
+        parts = text.split(".")
+        parts[0] = intersperse(parts[0], grouping, separator)[0]
+        return data.decimal_point.join(parts)
+
+    return number
+
+
+def _signal_figures(row, number=None):
     """The figures behind ``row``'s passive signal and declining spend, formatted in the
-    language of ``row.env``, each one when first read: a to-do's text uses two or
-    three of them, and the first run writes one for every passive customer."""
+    language of ``row.env`` (``number``: its ``number_formatter``), each one when first
+    read: a to-do's text uses two or three of them."""
     env = row.env
+    number = number or number_formatter(env)
     company = row.company_id
     gap = row.median_gap_days
     return _LazyFigures(
         {
-            "days": lambda: formatLang(env, row.recency_days, digits=0),
-            "gap": lambda: formatLang(env, gap, digits=0 if gap == int(gap) else 1),
-            "factor": lambda: formatLang(env, company.score_passive_gap_factor, digits=1),
-            "min_days": lambda: formatLang(env, company.score_passive_min_days, digits=0),
-            "count": lambda: formatLang(env, row.purchase_day_count, digits=0),
-            "p_alive": lambda: formatLang(env, row.p_alive * 100, digits=0),
-            "threshold": lambda: formatLang(env, company.score_passive_p_alive * 100, digits=0),
+            "days": lambda: number(row.recency_days, 0),
+            "gap": lambda: number(gap, 0 if gap == int(gap) else 1),
+            "factor": lambda: number(company.score_passive_gap_factor, 1),
+            "min_days": lambda: number(company.score_passive_min_days, 0),
+            "count": lambda: number(row.purchase_day_count, 0),
+            "p_alive": lambda: number(row.p_alive * 100, 0),
+            "threshold": lambda: number(company.score_passive_p_alive * 100, 0),
             "revenue": lambda: format_amount(env, row.revenue_12m, row.currency_id),
             "previous": lambda: format_amount(env, row.revenue_prev_12m, row.currency_id),
-            "change": lambda: formatLang(env, row.revenue_growth, digits=0),
+            "change": lambda: number(row.revenue_growth, 0),
         }
     )
 
 
-def passive_line(row):
-    """Which signal made ``row`` passive, with its figures (None when not passive)."""
+def passive_line(row, number=None):
+    """Which signal made ``row`` passive, with its figures (None when not passive;
+    ``number``: see ``_signal_figures``)."""
     if row.lifecycle_stage != "passive":
         return None
     env = row.env
-    figures = _signal_figures(row)
+    figures = _signal_figures(row, number)
     if row.passive_signal == "p_alive":
         return env._(
             "Passive: P(alive) %(p_alive)s %% is below the company's threshold "
@@ -426,11 +450,12 @@ def passive_line(row):
     )
 
 
-def declining_line(row):
-    """The figures of ``row``'s declining spend (None when its spend is not declining)."""
+def declining_line(row, number=None):
+    """The figures of ``row``'s declining spend (None when its spend is not declining;
+    ``number``: see ``_signal_figures``)."""
     if not row.spend_declining:
         return None
-    figures = _signal_figures(row)
+    figures = _signal_figures(row, number)
     return row.env._(
         "Spend declining: 12-month revenue %(revenue)s against %(previous)s the 12 months "
         "before (%(change)s %%)",
@@ -450,9 +475,10 @@ def _note(headline, line):
     return Markup("<p>%s</p><p>%s</p>") % (headline, line)
 
 
-def passive_note(row):
+def passive_note(row, number=None):
     """(summary, note) of the owner's to-do for ``row``, a customer that turned passive,
-    in the language of ``row.env``: the note says which signal fired, with its figures."""
+    in the language of ``row.env`` (``number``: its ``number_formatter``, for many rows):
+    the note says which signal fired, with its figures."""
     env = row.env
     names = {"partner": row.partner_id.name, "company": row.company_id.name}
     if row.passive_signal == "p_alive":
@@ -466,19 +492,19 @@ def passive_note(row):
             "%(partner)s has not bought from %(company)s for longer than usual. Get in touch.",
             **names,
         )
-    return env._("Customer has turned passive"), _note(headline, passive_line(row))
+    return env._("Customer has turned passive"), _note(headline, passive_line(row, number))
 
 
-def declining_note(row):
+def declining_note(row, number=None):
     """(summary, note) of the owner's to-do for ``row``, a customer whose spend turned
-    declining, in the language of ``row.env``."""
+    declining, in the language of ``row.env`` (``number``: as for ``passive_note``)."""
     env = row.env
     headline = env._(
         "%(partner)s buys less from %(company)s than the year before. Find out why.",
         partner=row.partner_id.name,
         company=row.company_id.name,
     )
-    return env._("Customer's spend is declining"), _note(headline, declining_line(row))
+    return env._("Customer's spend is declining"), _note(headline, declining_line(row, number))
 
 
 def clv_explanation(row):

@@ -1,6 +1,8 @@
 from odoo import api
+from odoo.addons.customer_scoring.models import score_rules
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.misc import formatLang
 
 from .common import AS_OF, ScoringCommon
 
@@ -173,6 +175,28 @@ class TestScoreRules(ScoringCommon):
         self.assertEqual(activity.summary, "Asiakas on passivoitunut")
         self.assertIn("Sleepy Oy ei ole ostanut yritykseltä", str(activity.note))
         self.assertEqual(activity.user_id, self.salesman)
+
+    def test_number_formatter_formats_as_formatlang(self):
+        """The to-dos' formatter (the language read once for many numbers) writes every
+        number as formatLang does, in English and Finnish: grouping, separators,
+        half-even rounding, negatives and zero."""
+        self._finnish()
+        values = (0, 0.5, 1.5, 2.5, -2.5, 7, 12.345, 999.95, 1234.5, -1234567.891, 1e9)
+        for lang in ("en_US", "fi_FI"):
+            env = self.env(context=dict(self.env.context, lang=lang))
+            number = score_rules.number_formatter(env)
+            for value in values:
+                for digits in (0, 1, 2):
+                    with self.subTest(lang=lang, value=value, digits=digits):
+                        self.assertEqual(
+                            number(value, digits), formatLang(env, value, digits=digits)
+                        )
+        # Grouped and with the language's own separators, not just alike.
+        finnish = self.env(context=dict(self.env.context, lang="fi_FI"))
+        space = finnish["res.lang"]._lang_get("fi_FI").thousands_sep
+        self.assertEqual(score_rules.number_formatter(finnish)(-1234.5, 1), f"-1{space}234,5")
+        english = self.env(context=dict(self.env.context, lang="en_US"))
+        self.assertEqual(score_rules.number_formatter(english)(1234567.891, 2), "1,234,567.89")
 
     def test_recompute_button_with_and_without_selected_rows(self):
         """The list header button sends the selected ids (or none): both work."""
