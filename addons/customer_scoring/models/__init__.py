@@ -12,6 +12,7 @@ from . import customer_score
 # A view over the score rows: after customer_score, whose table it reads.
 from . import customer_purchase_forecast
 from . import customer_score_mark
+from . import customer_score_class_input
 from . import customer_revenue_day
 from . import account_move
 from . import product_product

@@ -110,12 +110,6 @@ class CustomerScore(models.Model):
     rank_snap_position = fields.Integer(readonly=True, groups="base.group_system")
     rank_snap_margin_le = fields.Integer(readonly=True, groups="base.group_system")
     rank_snap_invoices_le = fields.Integer(readonly=True, groups="base.group_system")
-    # What the class of key_account_mgmt was last computed from (``_reclassify``): a full
-    # run reclassifies only the customers whose inputs moved since.
-    class_input_revenue = fields.Monetary(readonly=True, groups="base.group_system")
-    class_input_value_class = fields.Selection(
-        VALUE_CLASSES, readonly=True, groups="base.group_system"
-    )
     score = fields.Float(digits=(16, 2), readonly=True, aggregator="avg")
     score_revenue = fields.Float(string="Revenue Points", digits=(16, 2), readonly=True)
     score_growth = fields.Float(string="Growth Points", digits=(16, 2), readonly=True)

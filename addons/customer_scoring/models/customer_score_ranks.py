@@ -299,13 +299,15 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                 SQL(
                     """SELECT ARRAY_AGG(p.id) FILTER (
                                   WHERE (s.id IS NOT NULL
-                                         AND (s.class_input_revenue, s.class_input_value_class)
+                                         AND (i.revenue, i.value_class)
                                              IS DISTINCT FROM (s.revenue_12m, s.abc_value_class))
                                      OR NOT COALESCE(p.abc_class_computed ? %(key)s, FALSE)),
                               COUNT(*)
                          FROM res_partner p
                          LEFT JOIN customer_score s
                                 ON s.partner_id = p.id AND s.company_id = %(company)s
+                         LEFT JOIN customer_score_class_input i
+                                ON i.partner_ref = p.id AND i.company_ref = %(company)s
                         WHERE p.active AND p.is_company AND p.parent_id IS NULL
                           AND (p.company_id IS NULL OR p.company_id = %(company)s)
                           AND p.id <> ALL(%(own)s) %(subset)s""",
@@ -324,24 +326,40 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
 
     @api.model
     def _class_inputs_seen(self, companies, partner_ids=None):
-        """Remember on the score rows (of ``partner_ids``, default all) the inputs the
-        classes were just computed from, and on the companies their rule."""
+        """Remember (``customer.score.class.input``) the inputs the classes of the score
+        rows (of ``partner_ids``, default all) were just computed from, and on the
+        companies their rule; a full run also drops the inputs of rows that are gone."""
+        cr = self.env.cr
         subset = SQL("")
         if partner_ids is not None:
-            subset = SQL("AND partner_id = ANY(%s)", list(partner_ids))
-        self.env.cr.execute(
+            subset = SQL("AND s.partner_id = ANY(%s)", list(partner_ids))
+        cr.execute(
             SQL(
-                """UPDATE customer_score
-                      SET class_input_revenue = revenue_12m,
-                          class_input_value_class = abc_value_class
-                    WHERE company_id = ANY(%s) %s
-                      AND (class_input_revenue, class_input_value_class)
-                          IS DISTINCT FROM (revenue_12m, abc_value_class)""",
-                companies.ids,
-                subset,
+                """INSERT INTO customer_score_class_input
+                           (partner_ref, company_ref, revenue, value_class)
+                   SELECT s.partner_id, s.company_id, s.revenue_12m, s.abc_value_class
+                     FROM customer_score s
+                LEFT JOIN customer_score_class_input i
+                       ON i.partner_ref = s.partner_id AND i.company_ref = s.company_id
+                    WHERE s.company_id = ANY(%(companies)s) %(subset)s
+                      AND (i.revenue, i.value_class)
+                          IS DISTINCT FROM (s.revenue_12m, s.abc_value_class)
+              ON CONFLICT (partner_ref, company_ref) DO UPDATE
+                      SET revenue = EXCLUDED.revenue, value_class = EXCLUDED.value_class""",
+                companies=companies.ids,
+                subset=subset,
             )
         )
-        self.invalidate_model(["class_input_revenue", "class_input_value_class"])
+        if partner_ids is None:
+            cr.execute(
+                """DELETE FROM customer_score_class_input i
+                    WHERE i.company_ref = ANY(%s)
+                      AND NOT EXISTS (SELECT 1 FROM customer_score s
+                                       WHERE s.partner_id = i.partner_ref
+                                         AND s.company_id = i.company_ref)""",
+                [companies.ids],
+            )
+        self.env["customer.score.class.input"].invalidate_model()
         if partner_ids is None:
             for company in companies:
                 key = self._class_rule_key(company)

@@ -167,6 +167,32 @@ class TestRun(MainInvoicesCase):
         self.assertEqual(self.gamma.abc_class_computed, "B")
         self.assertEqual(self.gamma.abc_class_history_ids[:1].new_class, "B")
 
+    def test_class_inputs_remembered_beside_the_rows(self):
+        """The inputs the classes were computed from are kept per customer and company,
+        equal to its score row's, and leave with the row (archived customer, full run)."""
+        scorer = self.env["customer.score"]
+        scorer.compute_scores(companies=self.company, date=AS_OF)
+
+        def inputs():
+            self.env.cr.execute(
+                """SELECT partner_ref, revenue, value_class FROM customer_score_class_input
+                    WHERE company_ref = %s""",
+                [self.company.id],
+            )
+            return {pid: (float(revenue), value) for pid, revenue, value in self.env.cr.fetchall()}
+
+        rows = scorer.search([("company_id", "=", self.company.id)])
+        self.assertTrue(rows)
+        self.assertEqual(
+            inputs(),
+            {row.partner_id.id: (row.revenue_12m, row.abc_value_class) for row in rows},
+        )
+        self.assertIn(self.alpha.id, inputs())
+        self.alpha.action_archive()
+        scorer.compute_scores(companies=self.company, date=AS_OF)
+        self.assertNotIn(self.alpha.id, inputs())
+        self.assertIn(self.beta.id, inputs())
+
     def test_archived_customer_loses_its_row_on_the_next_full_run(self):
         scorer = self.env["customer.score"]
         scorer.compute_scores(companies=self.company, date=AS_OF)
