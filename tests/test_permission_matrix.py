@@ -97,6 +97,8 @@ EXPECTED = {
             "compute_scores": SCORING_MANAGERS,
         },
     ),
+    # What the classes were computed from: the scoring's own bookkeeping (system only).
+    "customer.score.class.input": ("-, -, -, -, -, -, -", {}),
     "customer.score.figures": (None, {}),
     "customer.score.mark": ("-, -, -, -, ru, -, -", {}),
     "customer.score.placement": (None, {}),
