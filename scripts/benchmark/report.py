@@ -76,6 +76,9 @@ def _s(seconds, digits=1):
 
 def _row(figure, value, target="", ratio=None, ok=None):
     ratio_text = "" if ratio is None else f"{ratio:.2f}x"
+    if ratio_text == "1.00x":
+        # Near the target, rounding could show a miss as 1.00x: one more digit.
+        ratio_text = f"{ratio:.3f}x"
     verdict = "" if ok is None else ("pass" if ok else "MISS")
     return [figure, value, target, ratio_text, verdict]
 
