@@ -57,10 +57,15 @@ def measure_full(env, args):
 def measure_first(env, args):
     """The first run of a database: compute_scores() as of --today with no score row,
     class, class history row or owners' to-do yet. Run on a copy of the database
-    (see ``measure``) whose rows were removed and committed, then vacuumed and analysed
+    (see ``measure``) whose rows are removed and committed here, then vacuumed and analysed
     (as autovacuum does), so that the run meets rows as after an install: removing them in
     the timed transaction would make PostgreSQL re-check every foreign key of each partner
     row that the class hook then updates a second time in that transaction."""
+    reset_first_run(env)
+    tables = ("res_partner", "customer_score", "kam_abc_class_history", "mail_activity")
+    vacuum = ["vacuumdb", "--analyze", "--quiet", "-d", env.cr.dbname]
+    subprocess.run([*vacuum, *(f"--table={table}" for table in tables)], check=True)
+    env.invalidate_all()
     return _timed_full_run(env, args.today, commit=False)
 
 
@@ -322,18 +327,14 @@ def _copy_database(source, target):
 def measure(name, args):
     """Run one measurement on ``args.db``; prints its result as one JSON line. The first
     run is measured on a copy, ``<db>_first``, dropped afterwards."""
+    import odoo
+
     db = args.db
     if name == "first":
         db = f"{args.db}_first"
         _copy_database(args.db, db)
     try:
-        odoo, registry = odoo_env(db)
-        if name == "first":
-            with registry.cursor() as cr:
-                reset_first_run(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}))
-            tables = ("res_partner", "customer_score", "kam_abc_class_history", "mail_activity")
-            vacuum = ["vacuumdb", "--analyze", "--quiet", "-d", db]
-            subprocess.run([*vacuum, *(f"--table={table}" for table in tables)], check=True)
+        _odoo, registry = odoo_env(db)
         spent = [0.0]
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -341,8 +342,6 @@ def measure(name, args):
             result = MEASURES[name](env, args)
     finally:
         if name == "first":
-            import odoo
-
             odoo.modules.registry.Registry.delete(db)
             odoo.sql_db.close_db(db)
             subprocess.run(["dropdb", "--if-exists", db], check=True)

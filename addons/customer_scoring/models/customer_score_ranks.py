@@ -350,6 +350,7 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                 subset=subset,
             )
         )
+        self.env["customer.score.class.input"].invalidate_model()
         if partner_ids is None:
             cr.execute(
                 """DELETE FROM customer_score_class_input i
@@ -359,8 +360,6 @@ CREATE TEMP TABLE customer_score_final ON COMMIT DROP AS
                                          AND s.company_id = i.company_ref)""",
                 [companies.ids],
             )
-        self.env["customer.score.class.input"].invalidate_model()
-        if partner_ids is None:
             for company in companies:
                 key = self._class_rule_key(company)
                 if company.sudo().score_class_rule_key != key:
